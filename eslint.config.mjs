@@ -1,0 +1,86 @@
+import nx from '@nx/eslint-plugin';
+
+// Module boundaries on two axes. `type` says what a project may be built on;
+// `scope` says whose code it may reach into. Both must allow an import.
+//
+//   type:enums       -> nothing            (the SDK imports it; no drivers)
+//   type:util        -> enums
+//   type:domain      -> domain, util, enums (scopes below keep it downward)
+//   type:aggregator  -> domain, util, enums
+//   type:testing     -> util, enums         (test harness; never production code)
+//   type:app, tool   -> anything but testing
+//
+//   scope:identity      -> shared
+//   scope:spots         -> identity, shared
+//   scope:gamification  -> identity, shared
+//   scope:audit         -> shared
+//
+// Nothing but apps and tools may import the aggregator, so a domain lib can
+// never pull in every other team's tables. Test files may also use the
+// testing lib (second block).
+const scopeConstraints = [
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity', 'scope:spots', 'scope:gamification', 'scope:audit'] },
+  { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:spots', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared'] },
+  { sourceTag: 'scope:gamification', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared'] },
+  { sourceTag: 'scope:audit', onlyDependOnLibsWithTags: ['scope:shared'] },
+];
+
+const typeConstraints = (testFiles) => [
+  { sourceTag: 'type:enums', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:enums'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:enums', 'type:migrations'] },
+  {
+    sourceTag: 'type:domain',
+    onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:enums', ...(testFiles ? ['type:testing'] : [])],
+  },
+  {
+    sourceTag: 'type:aggregator',
+    onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:enums', ...(testFiles ? ['type:testing'] : [])],
+  },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:aggregator', 'type:domain', 'type:util', 'type:enums', ...(testFiles ? ['type:testing'] : [])],
+  },
+  {
+    sourceTag: 'type:tool',
+    onlyDependOnLibsWithTags: ['type:aggregator', 'type:domain', 'type:util', 'type:enums', 'type:testing', 'type:migrations'],
+  },
+];
+
+const boundaries = (testFiles) => ({
+  '@nx/enforce-module-boundaries': [
+    'error',
+    {
+      enforceBuildableLibDependency: true,
+      // The one shared vitest config; vite bundles config files and cannot load
+      // a workspace package's .ts, so configs import it by path.
+      allow: ['../../vitest.shared.ts'],
+      banTransitiveDependencies: true,
+      checkDynamicDependenciesExceptions: [],
+      depConstraints: [...scopeConstraints, ...typeConstraints(testFiles)],
+    },
+  ],
+});
+
+const testFiles = ['**/*.test.ts', '**/*.test-d.ts', '**/test/**/*.ts', '**/vitest.config.ts'];
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    ignores: ['**/node_modules', '**/dist', '**/out-tsc', '**/.nx', 'migrations/meta/**'],
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      ...boundaries(false),
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: testFiles,
+    rules: boundaries(true),
+  },
+];
