@@ -1,0 +1,64 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt } from '@skatehubba/schema-kit';
+
+export const AUDIT_ACTIONS = ['insert', 'update', 'delete'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Tables whose every INSERT, UPDATE and DELETE writes an audit row (trigger `<table>_audit_trg`). */
+export const AUDITED_TABLES = [
+  'users',
+  'sessions',
+  'spots',
+  'saved_spots',
+  'checkins',
+  'achievements',
+  'user_achievements',
+] as const;
+export type AuditedTable = (typeof AUDITED_TABLES)[number];
+
+/** Columns replaced by this marker in `changes`: secrets never reach the trail. */
+export const AUDIT_REDACTED = '[redacted]';
+
+/**
+ * The audit trail: one row per row-level change on an audited table, written
+ * by the `audit_row_change()` trigger in the same transaction as the change,
+ * so raw SQL is audited too and a rolled-back change leaves no row.
+ *
+ * - `actor_id`: the `skatehubba.actor_id` transaction setting (`withActor()`),
+ *   NULL for system changes. No FK on purpose: the trail outlives the user.
+ *   RESTRICT would block account erasure and SET NULL would rewrite history.
+ * - `target_table`, `target_id`: the changed row; composite keys are joined
+ *   with `/` in key order (`saved_spots`: `user_id/spot_id`).
+ * - `changes`: insert and delete carry the row; update carries
+ *   `{column: [old, new]}` for changed columns. Token hashes are redacted.
+ * - `transaction_id`: ties the rows of one transaction together.
+ *
+ * Append-only: `audit_logs_append_only_trg` refuses UPDATE, DELETE and TRUNCATE.
+ * Read in `id` order (a bigint identity, monotonic per insert).
+ */
+export const auditLogs = pgTable(
+  'audit_logs',
+  {
+    id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
+    actor_id: uuid('actor_id'),
+    action: text('action', { enum: AUDIT_ACTIONS }).notNull(),
+    target_table: text('target_table').notNull(),
+    target_id: text('target_id').notNull(),
+    changes: jsonb('changes').$type<Record<string, unknown>>().notNull(),
+    transaction_id: bigint('transaction_id', { mode: 'number' })
+      .notNull()
+      .default(sql`txid_current()`),
+    created_at: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'audit_logs_pk', columns: [t.id] }),
+    check('audit_logs_action_ck', sql`${t.action} IN ('insert', 'update', 'delete')`),
+    // Serves "history of this row" (auditTrailFor), newest last.
+    index('audit_logs_target_idx').on(t.target_table, t.target_id, t.id),
+    // Serves "what did this rider do" (auditTrailByActor) for support and erasure requests.
+    index('audit_logs_actor_id_idx').on(t.actor_id, t.id),
+  ],
+);
+
+export type AuditLog = typeof auditLogs.$inferSelect;

@@ -1,0 +1,3 @@
+export * from './audit-logs';
+export * from './actor';
+export * from './validation';

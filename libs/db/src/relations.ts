@@ -1,0 +1,48 @@
+import { relations } from 'drizzle-orm';
+import { achievements, userAchievements } from '@skatehubba/gamification';
+import { sessions, users } from '@skatehubba/identity';
+import { checkins, savedSpots, spots } from '@skatehubba/spots';
+
+// Every relation lives here, one per foreign key, so the domain libs only ever
+// import downward (spots -> identity) and never form an import cycle.
+// audit_logs has no FK (see its doc comment) and so no relation.
+
+export const usersRelations = relations(users, ({ many }) => ({
+  sessions: many(sessions),
+  checkins: many(checkins),
+  savedSpots: many(savedSpots),
+  createdSpots: many(spots),
+  achievements: many(userAchievements),
+}));
+
+export const sessionsRelations = relations(sessions, ({ one }) => ({
+  user: one(users, { fields: [sessions.user_id], references: [users.id] }),
+}));
+
+export const spotsRelations = relations(spots, ({ one, many }) => ({
+  creator: one(users, { fields: [spots.created_by], references: [users.id] }),
+  checkins: many(checkins),
+  savedBy: many(savedSpots),
+}));
+
+export const savedSpotsRelations = relations(savedSpots, ({ one }) => ({
+  user: one(users, { fields: [savedSpots.user_id], references: [users.id] }),
+  spot: one(spots, { fields: [savedSpots.spot_id], references: [spots.id] }),
+}));
+
+export const checkinsRelations = relations(checkins, ({ one }) => ({
+  user: one(users, { fields: [checkins.user_id], references: [users.id] }),
+  spot: one(spots, { fields: [checkins.spot_id], references: [spots.id] }),
+}));
+
+export const achievementsRelations = relations(achievements, ({ many }) => ({
+  holders: many(userAchievements),
+}));
+
+export const userAchievementsRelations = relations(userAchievements, ({ one }) => ({
+  user: one(users, { fields: [userAchievements.user_id], references: [users.id] }),
+  achievement: one(achievements, {
+    fields: [userAchievements.achievement_id, userAchievements.goal],
+    references: [achievements.id, achievements.goal],
+  }),
+}));

@@ -1,0 +1,5 @@
+export * from './constants';
+export * from './achievements';
+export * from './user-achievements';
+export * from './progress';
+export * from './validation';

@@ -1,0 +1,4 @@
+export * from './constants';
+export * from './users';
+export * from './sessions';
+export * from './validation';

@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import { check, foreignKey, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, idColumn, timestamptz, tokenHashCheck, updatedAt } from '@skatehubba/schema-kit';
+import { SESSION_MAX_LIFETIME_DAYS } from './constants';
+import { users } from './users';
+
+/**
+ * A server session. The client holds a random token; the row holds only its
+ * SHA-256 (`token_hash`, 64 hex characters, enforced by `sessions_token_hash_ck`),
+ * so a database leak yields no usable token. Audited, with the hash redacted.
+ *
+ * FK policy: `user_id` CASCADE. A session means nothing without its user.
+ * Sign-out sets `revoked_at`; expired and revoked rows are kept for the audit
+ * trail until a cleanup job deletes them.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: idColumn(),
+    user_id: uuid('user_id').notNull(),
+    token_hash: text('token_hash').notNull(),
+    created_at: createdAt(),
+    expires_at: timestamptz('expires_at').notNull(),
+    revoked_at: timestamptz('revoked_at'),
+    updated_at: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ name: 'sessions_pk', columns: [t.id] }),
+    foreignKey({ name: 'sessions_user_id_fk', columns: [t.user_id], foreignColumns: [users.id] }).onDelete('cascade'),
+    tokenHashCheck('sessions_token_hash_ck', t.token_hash),
+    // Request authentication looks sessions up by hash.
+    uniqueIndex('sessions_token_hash_uq').on(t.token_hash),
+    check(
+      'sessions_expiry_ck',
+      sql`${t.expires_at} > ${t.created_at} AND ${t.expires_at} <= ${t.created_at} + interval '${sql.raw(String(SESSION_MAX_LIFETIME_DAYS))} days'`,
+    ),
+    check('sessions_revoked_at_ck', sql`${t.revoked_at} IS NULL OR ${t.revoked_at} >= ${t.created_at}`),
+    // Serves "sign out everywhere" and the CASCADE on user erasure (without it, a full scan per deleted user).
+    index('sessions_user_id_idx').on(t.user_id),
+  ],
+);
+
+export type Session = typeof sessions.$inferSelect;
+export type NewSession = typeof sessions.$inferInsert;

@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm';
+import { check, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { stanceEnum } from '@skatehubba/enums/pg';
+import { idColumn, lengthCheck, literal, mutableTimestamps, signedUrlCheck } from '@skatehubba/schema-kit';
+import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH, EMAIL_PATTERN, HANDLE_PATTERN } from './constants';
+
+/**
+ * A rider's account. Written by sign-up and profile edits; audited.
+ *
+ * No password or secret lives here: sign-in is by emailed link or OAuth, and
+ * sessions store only a token hash (`sessions`).
+ *
+ * FK policy: other tables point here. Deleting a user is account erasure:
+ * sessions, check-ins, saved spots and achievement progress go with them
+ * (CASCADE); spots they created stay for everyone (`spots.created_by` SET NULL);
+ * the audit trail stays (it has no FK).
+ */
+export const users = pgTable(
+  'users',
+  {
+    id: idColumn(),
+    handle: text('handle').notNull(),
+    email: text('email').notNull(),
+    display_name: text('display_name').notNull(),
+    stance: stanceEnum('stance').notNull().default('regular'),
+    avatar_url: text('avatar_url'),
+    ...mutableTimestamps(),
+  },
+  (t) => [
+    primaryKey({ name: 'users_pk', columns: [t.id] }),
+    // @handle is how riders find each other; lowercase-only so a plain unique index is case-insensitive.
+    check('users_handle_ck', sql`${t.handle} ~ ${literal(HANDLE_PATTERN)}`),
+    uniqueIndex('users_handle_uq').on(t.handle),
+    check('users_email_ck', sql`char_length(${t.email}) <= ${sql.raw(String(EMAIL_MAX_LENGTH))} AND ${t.email} ~ ${literal(EMAIL_PATTERN)}`),
+    // One account per mailbox whatever the case: sign-in looks up lower(email).
+    uniqueIndex('users_email_uq').on(sql`lower(${t.email})`),
+    lengthCheck('users_display_name_ck', t.display_name, 1, DISPLAY_NAME_MAX_LENGTH),
+    signedUrlCheck('users_avatar_url_ck', t.avatar_url),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;

@@ -1,0 +1,4 @@
+export * from './columns';
+export * from './checks';
+export * from './rules';
+export * from './zod';

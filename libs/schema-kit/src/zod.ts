@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { isSignedUrl, TOKEN_HASH_PATTERN } from './rules';
+
+/**
+ * zod mirrors of the CHECK helpers. Postgres `char_length` counts code points,
+ * JS `.length` counts UTF-16 units (an emoji is 1 vs 2), so lengths are
+ * counted the way the database counts them.
+ */
+export const codePointLength = (value: string) => {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+};
+
+/** Refines a string schema to a code-point length in [min, max], mirroring `lengthCheck`. */
+export const withLength =
+  (min: number, max: number) =>
+  <S extends z.ZodString>(schema: S) =>
+    schema.refine((v) => {
+      const n = codePointLength(v);
+      return n >= min && n <= max;
+    }, `must be ${min}-${max} characters`);
+
+/** Postgres text cannot hold U+0000; refuse it here so the API answers 400, not 500. */
+export const noNul = (value: string) => !value.includes('\u0000');
+
+export const signedUrlSchema = z
+  .string()
+  .refine(isSignedUrl, 'must be a signed https URL with signature and expiry parameters');
+
+export const tokenHashSchema = z.string().regex(new RegExp(TOKEN_HASH_PATTERN), 'must be a SHA-256 hex digest');

@@ -1,0 +1,31 @@
+import { foreignKey, index, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
+import { users } from '@skatehubba/identity';
+import { createdAt } from '@skatehubba/schema-kit';
+import { spots } from './spots';
+
+/**
+ * A rider's bookmark of a spot: one row per (user, spot), inserted and deleted,
+ * never updated (so no `updated_at`). Audited.
+ *
+ * FK policy: both CASCADE. A bookmark of an erased rider or a deleted spot
+ * means nothing. (A spot with check-ins cannot be deleted at all; see `spots`.)
+ */
+export const savedSpots = pgTable(
+  'saved_spots',
+  {
+    user_id: uuid('user_id').notNull(),
+    spot_id: uuid('spot_id').notNull(),
+    created_at: createdAt(),
+  },
+  (t) => [
+    // The key is the one-per-(user, spot) rule and serves "my saved spots" (leading user_id).
+    primaryKey({ name: 'saved_spots_pk', columns: [t.user_id, t.spot_id] }),
+    foreignKey({ name: 'saved_spots_user_id_fk', columns: [t.user_id], foreignColumns: [users.id] }).onDelete('cascade'),
+    foreignKey({ name: 'saved_spots_spot_id_fk', columns: [t.spot_id], foreignColumns: [spots.id] }).onDelete('cascade'),
+    // Serves the CASCADE from spots (the key leads with user_id and cannot).
+    index('saved_spots_spot_id_idx').on(t.spot_id),
+  ],
+);
+
+export type SavedSpot = typeof savedSpots.$inferSelect;
+export type NewSavedSpot = typeof savedSpots.$inferInsert;
