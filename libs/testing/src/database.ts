@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { randomSuffix, withDatabase, type EngineName } from './engine';
+
+export interface TestDatabase<S extends Record<string, unknown>> {
+  engine: EngineName;
+  /** drizzle over this file's own migrated database. */
+  db: PgDatabase<PgQueryResultHKT, S>;
+  /** Raw SQL, for the rules that must hold for any client, not only drizzle. */
+  query<R = Record<string, unknown>>(statement: SQL | string): Promise<R[]>;
+  /** A second, independent connection to the same database (for races and raw sessions). */
+  connect(): Promise<{ query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>; close(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens this test file's own database, migrated by the real migrations, on the
+ * engine the vitest project was started for. Call once per file (beforeAll);
+ * tests inside a file share it and make their own rows with factories.
+ */
+export async function openTestDatabase<S extends Record<string, unknown>>(schema: S): Promise<TestDatabase<S>> {
+  const engine = inject('engine');
+  if (engine === 'pglite') {
+    const dump = await readFile(inject('pgliteSnapshot'));
+    const client = new PGlite({ loadDataDir: new Blob([dump]) });
+    await client.waitReady;
+    const db = drizzlePglite(client, { schema });
+    return {
+      engine,
+      db: db as unknown as PgDatabase<PgQueryResultHKT, S>,
+      async query<R>(statement: SQL | string) {
+        const result = typeof statement === 'string' ? await client.query(statement) : await db.execute(statement);
+        return result.rows as R[];
+      },
+      // PGlite is a single connection: "another connection" is the same one,
+      // which is all a PGlite test can honestly exercise.
+      async connect() {
+        return {
+          query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[],
+          close: async () => undefined,
+        };
+      },
+      close: () => client.close(),
+    };
+  }
+
+  const baseUrl = inject('postgresUrl');
+  const template = inject('postgresTemplate');
+  const name = `skatehubba_test_${randomSuffix()}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`);
+  const url = withDatabase(baseUrl, name);
+  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  const db = drizzleNodePg(pool, { schema });
+  return {
+    engine,
+    db: db as unknown as PgDatabase<PgQueryResultHKT, S>,
+    async query<R>(statement: SQL | string) {
+      const result = typeof statement === 'string' ? await pool.query(statement) : await db.execute(statement);
+      return result.rows as R[];
+    },
+    async connect() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      return {
+        query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[],
+        close: () => client.end(),
+      };
+    },
+    async close() {
+      await pool.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

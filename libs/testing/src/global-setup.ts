@@ -1,0 +1,56 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { MIGRATIONS_FOLDER, randomSuffix, withDatabase, type EngineName } from './engine';
+
+/**
+ * Runs once per test run and engine: migrates one database with the real
+ * migrations, then every test file gets its own copy of it.
+ *  - pglite: migrate in memory, dump the data dir; each file loads the dump.
+ *  - postgres: migrate a template database; each file clones it
+ *    (CREATE DATABASE ... TEMPLATE ... STRATEGY FILE_COPY, about 10 ms).
+ */
+export default async function setup(project: TestProject) {
+  const engine = project.config.provide.engine as EngineName;
+  if (engine === 'pglite') {
+    const dir = await mkdtemp(join(tmpdir(), 'skatehubba-pglite-'));
+    const client = new PGlite();
+    await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    const dump = await client.dumpDataDir('none');
+    await client.close();
+    const file = join(dir, 'migrated.tar');
+    await writeFile(file, Buffer.from(await dump.arrayBuffer()));
+    project.provide('pgliteSnapshot', file);
+    return async () => rm(dir, { recursive: true, force: true });
+  }
+
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('the postgres test engine needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres');
+  const template = `skatehubba_tpl_${randomSuffix()}`;
+  const admin = new pg.Client({ connectionString: url });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(`cannot reach DATABASE_URL (${new URL(url).host}): ${(error as Error).message}. Start Postgres or unset DATABASE_URL to test on PGlite only.`);
+  }
+  await admin.query(`CREATE DATABASE ${template}`);
+  const pool = new pg.Pool({ connectionString: withDatabase(url, template), max: 1 });
+  try {
+    await migrateNodePg(drizzleNodePg(pool), { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    await pool.end();
+  }
+  project.provide('postgresUrl', url);
+  project.provide('postgresTemplate', template);
+  return async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await admin.end();
+  };
+}

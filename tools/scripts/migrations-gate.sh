@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Fails when the schema in libs/ and the committed migrations disagree, when
+# the migration snapshot chain is broken, or when squawk finds a risky statement.
+# `drizzle-kit check` alone is not a drift gate: it validates the snapshot chain only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "drift: drizzle-kit generate must find nothing to do"
+# No stdin: an ambiguous change (a rename) would prompt; drizzle-kit then exits 0
+# having written nothing, which the output check below catches.
+# It runs on a scratch copy of migrations/ so the gate never writes into the repo.
+scratch="tmp/migrations-gate-$$"  # relative: drizzle-kit prefixes "./" to --out
+mkdir -p "$scratch"
+trap 'rm -rf "$scratch"' EXIT
+cp -R migrations/. "$scratch/"
+out=$(npx drizzle-kit generate --dialect=postgresql --schema=./libs/db/src/schema.ts --out="$scratch" </dev/null 2>&1) \
+  || { echo "$out"; echo "drizzle-kit generate failed"; exit 1; }
+if ! grep -q "No schema changes" <<<"$out"; then
+  echo "$out"
+  echo
+  echo "The schema in libs/ and migrations/ disagree. Run 'npm run db:generate', review the SQL, and commit it."
+  exit 1
+fi
+if [ -n "$(git status --porcelain -- migrations)" ]; then
+  git status --short -- migrations
+  echo "migrations/ has uncommitted changes: review and commit them (git add migrations)."
+  exit 1
+fi
+echo "schema and committed migrations agree"
+
+step "drizzle-kit check: snapshot chain"
+npx drizzle-kit check </dev/null
+
+step "squawk: migration lint (.squawk.toml)"
+npx squawk migrations/*.sql

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `npm test`: everything a change must pass, in the order that fails fastest.
+#   1. nx sync:check     TypeScript project references match the project graph
+#   2. lint, typecheck, test for every project (Nx caches what did not change)
+#      - unit tests, and integration tests on PGlite (in-process, no server)
+#      - with DATABASE_URL set: the same integration tests on that Postgres server
+#   3. the migrations gate: schema vs committed migrations, snapshot chain, squawk
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+export NX_DAEMON=${NX_DAEMON:-false} NX_TUI=${NX_TUI:-false}
+# Two cores: two Nx tasks at once; vitest inside each uses the rest.
+parallel=${NX_PARALLEL:-2}
+
+if [ -n "${DATABASE_URL:-}" ]; then
+  echo "engines: pglite + postgres (${DATABASE_URL%%\?*})"
+else
+  echo "engines: pglite only (set DATABASE_URL to also run on a Postgres server)"
+fi
+
+npx nx sync:check
+npx nx run-many -t lint typecheck test --parallel="$parallel" --outputStyle=static "$@"
+bash tools/scripts/migrations-gate.sh

@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Proves the boundaries are enforced, not only declared: each case lints a
+ * one-line file placed (virtually, nothing is written) inside a project, with
+ * the workspace's real ESLint config and project graph.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let eslint: ESLint;
+
+async function boundaryErrors(filePath: string, source: string) {
+  const [result] = await eslint.lintText(`${source}\nexport const probe = x;\n`, { filePath: `${root}/${filePath}` });
+  return (result?.messages ?? []).filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+}
+
+beforeAll(() => {
+  eslint = new ESLint({ cwd: root });
+});
+
+describe('forbidden imports fail lint', () => {
+  it.each([
+    ['enums depends on nothing', 'libs/enums/src/probe.ts', "import { users as x } from '@skatehubba/identity';"],
+    ['identity cannot reach up into spots', 'libs/identity/src/probe.ts', "import { spots as x } from '@skatehubba/spots';"],
+    ['spots cannot reach sideways into gamification', 'libs/spots/src/probe.ts', "import { achievements as x } from '@skatehubba/gamification';"],
+    ['a domain lib cannot import the aggregator', 'libs/spots/src/probe.ts', "import { createDb as x } from '@skatehubba/db';"],
+    ['production code cannot import the test harness', 'libs/spots/src/probe.ts', "import { openTestDatabase as x } from '@skatehubba/testing';"],
+    ['the test harness cannot import domain tables', 'libs/testing/src/probe.ts', "import { users as x } from '@skatehubba/identity';"],
+  ])('%s', async (_rule, file, source) => {
+    const errors = await boundaryErrors(file, source);
+    expect(errors.length, `expected a boundary error for ${source} in ${file}`).toBeGreaterThan(0);
+  });
+});
+
+describe('allowed imports pass lint', () => {
+  it.each([
+    ['spots builds on identity', 'libs/spots/src/probe.ts', "import { users as x } from '@skatehubba/identity';"],
+    ['domain libs use enums', 'libs/gamification/src/probe.ts', "import { achievementTierEnum as x } from '@skatehubba/enums/pg';"],
+    ['the aggregator composes domains', 'libs/db/src/probe.ts', "import { spots as x } from '@skatehubba/spots';"],
+    ['test files use the harness', 'libs/spots/src/probe.int.test.ts', "import { openTestDatabase as x } from '@skatehubba/testing';"],
+  ])('%s', async (_rule, file, source) => {
+    expect(await boundaryErrors(file, source)).toEqual([]);
+  });
+});
