@@ -6,11 +6,7 @@ import { isSignedUrl, TOKEN_HASH_PATTERN } from './rules';
  * JS `.length` counts UTF-16 units (an emoji is 1 vs 2), so lengths are
  * counted the way the database counts them.
  */
-export const codePointLength = (value: string) => {
-  let n = 0;
-  for (const _ of value) n++;
-  return n;
-};
+export const codePointLength = (value: string) => Array.from(value).length;
 
 /** Refines a string schema to a code-point length in [min, max], mirroring `lengthCheck`. */
 export const withLength =

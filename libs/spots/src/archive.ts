@@ -53,7 +53,8 @@ export async function archiveSpot(
       .set({ archived_at: sql`now()` })
       .where(and(eq(checkins.spot_id, spotId), isNull(checkins.archived_at)))
       .returning({ id: checkins.id });
-        if (!archived?.archivedAt) throw new SpotFlowError('spot_not_found', spotId, `spot ${spotId} does not exist`);
+    // The row is locked above, so it is still there; the check only narrows the type.
+    if (!archived?.archivedAt) throw new SpotFlowError('spot_not_found', spotId, `spot ${spotId} does not exist`);
     return { spotId, archivedAt: archived.archivedAt, checkinsArchived: moved.length };
   });
 }
