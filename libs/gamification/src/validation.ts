@@ -1,6 +1,6 @@
 import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
 import type { z } from 'zod';
-import { codePointLength, noNul, signedUrlSchema, withLength } from '@skatehubba/schema-kit';
+import { codePointLength, noNul, signedUrl, withLength } from '@skatehubba/schema-kit';
 import { achievements } from './achievements';
 import {
   ACHIEVEMENT_DESCRIPTION_MAX_LENGTH,
@@ -18,14 +18,16 @@ const achievementRefinements = {
   name: (s: z.ZodString) => withLength(1, ACHIEVEMENT_NAME_MAX_LENGTH)(s).refine(noNul), // achievements_name_ck
   description: (s: z.ZodString) => withLength(0, ACHIEVEMENT_DESCRIPTION_MAX_LENGTH)(s).refine(noNul), // achievements_description_ck
   goal: (s: z.ZodNumber) => s.int().positive(), // achievements_goal_ck
-  icon_url: () => signedUrlSchema.nullable(), // achievements_icon_url_ck
+  icon_url: signedUrl, // achievements_icon_url_ck
 };
 
-export const achievementInsertSchema = createInsertSchema(achievements, achievementRefinements).omit({ updated_at: true });
-export const achievementUpdateSchema = createUpdateSchema(achievements, {
-  ...achievementRefinements,
-  icon_url: () => signedUrlSchema.nullable().optional(),
-}).omit({ id: true, created_at: true, updated_at: true });
+// .partial() on refined nullable keys: see userInsertSchema in @skatehubba/identity.
+export const achievementInsertSchema = createInsertSchema(achievements, achievementRefinements)
+  .omit({ updated_at: true })
+  .partial({ icon_url: true });
+export const achievementUpdateSchema = createUpdateSchema(achievements, achievementRefinements)
+  .omit({ id: true, created_at: true, updated_at: true })
+  .partial();
 export const achievementSelectSchema = createSelectSchema(achievements);
 
 /**
@@ -49,3 +51,14 @@ export const userAchievementInsertSchema = createInsertSchema(userAchievements, 
     }
   });
 export const userAchievementSelectSchema = createSelectSchema(userAchievements);
+
+/**
+ * Progress moves only through `recordProgress()`; this is the shape an admin
+ * correction may take. `unlocked_at` is left out: it follows from progress and
+ * goal, and `user_achievements_unlock_ck` refuses a row where it does not.
+ */
+export const userAchievementUpdateSchema = createUpdateSchema(userAchievements, {
+  progress: (s: z.ZodNumber) => s.int().min(0), // user_achievements_progress_ck
+})
+  .pick({ progress: true })
+  .partial();

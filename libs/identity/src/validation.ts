@@ -1,6 +1,6 @@
 import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
 import type { z } from 'zod';
-import { codePointLength, noNul, signedUrlSchema, tokenHashSchema, withLength } from '@skatehubba/schema-kit';
+import { codePointLength, noNul, signedUrl, tokenHashSchema, withLength } from '@skatehubba/schema-kit';
 import {
   DISPLAY_NAME_MAX_LENGTH,
   EMAIL_MAX_LENGTH,
@@ -19,14 +19,13 @@ const userRefinements = {
       .refine((v) => codePointLength(v) <= EMAIL_MAX_LENGTH, `must be at most ${EMAIL_MAX_LENGTH} characters`)
       .refine((v) => EMAIL_PATTERN_JS.test(v) && noNul(v), 'must look like name@domain.tld'), // users_email_ck
   display_name: (s: z.ZodString) => withLength(1, DISPLAY_NAME_MAX_LENGTH)(s).refine(noNul), // users_display_name_ck
-  avatar_url: () => signedUrlSchema.nullable(), // users_avatar_url_ck
+  avatar_url: signedUrl, // users_avatar_url_ck
 };
 
-export const userInsertSchema = createInsertSchema(users, userRefinements).omit({ updated_at: true });
-export const userUpdateSchema = createUpdateSchema(users, {
-  ...userRefinements,
-  avatar_url: () => signedUrlSchema.nullable().optional(),
-}).omit({ id: true, created_at: true, updated_at: true });
+// drizzle-zod types a refined nullable column as required although it parses
+// it as optional; .partial() on those keys makes the type say what runtime does.
+export const userInsertSchema = createInsertSchema(users, userRefinements).omit({ updated_at: true }).partial({ avatar_url: true });
+export const userUpdateSchema = createUpdateSchema(users, userRefinements).omit({ id: true, created_at: true, updated_at: true }).partial();
 export const userSelectSchema = createSelectSchema(users);
 
 const DAY_MS = 86_400_000;

@@ -20,8 +20,15 @@ export const withLength =
 /** Postgres text cannot hold U+0000; refuse it here so the API answers 400, not 500. */
 export const noNul = (value: string) => !value.includes('\u0000');
 
-export const signedUrlSchema = z
-  .string()
-  .refine(isSignedUrl, 'must be a signed https URL with signature and expiry parameters');
+const SIGNED_URL_MESSAGE = 'must be a signed https URL with signature and expiry parameters';
+
+export const signedUrlSchema = z.string().refine(isSignedUrl, SIGNED_URL_MESSAGE);
+
+/**
+ * The same rule as a drizzle-zod refinement: drizzle-zod keeps the column's
+ * nullability and optionality in both the runtime schema and its inferred type
+ * (a replacement schema would be optional at runtime but required in the type).
+ */
+export const signedUrl = <S extends z.ZodString>(schema: S) => schema.refine(isSignedUrl, SIGNED_URL_MESSAGE);
 
 export const tokenHashSchema = z.string().regex(new RegExp(TOKEN_HASH_PATTERN), 'must be a SHA-256 hex digest');

@@ -1,6 +1,6 @@
 import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
-import { z } from 'zod';
-import { noNul, signedUrlSchema, withLength } from '@skatehubba/schema-kit';
+import type { z } from 'zod';
+import { noNul, signedUrl, withLength } from '@skatehubba/schema-kit';
 import { checkins } from './checkins';
 import {
   CHECKIN_NOTE_MAX_LENGTH,
@@ -14,23 +14,25 @@ import { savedSpots } from './saved-spots';
 import { spots } from './spots';
 
 // z.number() already refuses NaN and +/-Infinity, as spots_latitude_ck does.
-const latitude = z.number().min(LATITUDE_RANGE[0]).max(LATITUDE_RANGE[1]); // spots_latitude_ck
-const longitude = z.number().min(LONGITUDE_RANGE[0]).max(LONGITUDE_RANGE[1]); // spots_longitude_ck
+const latitude = (s: z.ZodNumber) => s.min(LATITUDE_RANGE[0]).max(LATITUDE_RANGE[1]); // spots_latitude_ck
+const longitude = (s: z.ZodNumber) => s.min(LONGITUDE_RANGE[0]).max(LONGITUDE_RANGE[1]); // spots_longitude_ck
 
 const spotRefinements = {
   name: (s: z.ZodString) => withLength(1, SPOT_NAME_MAX_LENGTH)(s).refine(noNul), // spots_name_ck
   description: (s: z.ZodString) => withLength(0, SPOT_DESCRIPTION_MAX_LENGTH)(s).refine(noNul), // spots_description_ck
-  latitude: () => latitude,
-  longitude: () => longitude,
-  photo_url: () => signedUrlSchema.nullable(), // spots_photo_url_ck
+  latitude,
+  longitude,
+  photo_url: signedUrl, // spots_photo_url_ck
 };
 
 // archived_at is written only by archiveSpot(); updated_at only by the trigger.
-export const spotInsertSchema = createInsertSchema(spots, spotRefinements).omit({ archived_at: true, updated_at: true });
-export const spotUpdateSchema = createUpdateSchema(spots, {
-  ...spotRefinements,
-  photo_url: () => signedUrlSchema.nullable().optional(),
-}).omit({ id: true, created_at: true, updated_at: true, archived_at: true });
+// .partial() on refined nullable keys: see userInsertSchema in @skatehubba/identity.
+export const spotInsertSchema = createInsertSchema(spots, spotRefinements)
+  .omit({ archived_at: true, updated_at: true })
+  .partial({ description: true, photo_url: true });
+export const spotUpdateSchema = createUpdateSchema(spots, spotRefinements)
+  .omit({ id: true, created_at: true, updated_at: true, archived_at: true })
+  .partial();
 export const spotSelectSchema = createSelectSchema(spots);
 
 export const savedSpotInsertSchema = createInsertSchema(savedSpots);
@@ -39,16 +41,14 @@ export const savedSpotSelectSchema = createSelectSchema(savedSpots);
 const checkinRefinements = {
   trick: (s: z.ZodString) => withLength(1, TRICK_NAME_MAX_LENGTH)(s).refine(noNul), // checkins_trick_ck
   note: (s: z.ZodString) => withLength(0, CHECKIN_NOTE_MAX_LENGTH)(s).refine(noNul), // checkins_note_ck
-  media_url: () => signedUrlSchema.nullable(), // checkins_media_url_ck
+  media_url: signedUrl, // checkins_media_url_ck
 };
 // The duplicate window (checkins_user_spot_window_uq) and "spot is active"
 // (checkins_spot_active_trg) depend on other rows: only the database can judge them.
-export const checkinInsertSchema = createInsertSchema(checkins, checkinRefinements).omit({
-  archived_at: true,
-  updated_at: true,
-});
-export const checkinUpdateSchema = createUpdateSchema(checkins, {
-  ...checkinRefinements,
-  media_url: () => signedUrlSchema.nullable().optional(),
-}).pick({ trick: true, trick_status: true, stance: true, note: true, media_url: true });
+export const checkinInsertSchema = createInsertSchema(checkins, checkinRefinements)
+  .omit({ archived_at: true, updated_at: true })
+  .partial({ note: true, media_url: true });
+export const checkinUpdateSchema = createUpdateSchema(checkins, checkinRefinements)
+  .pick({ trick: true, trick_status: true, stance: true, note: true, media_url: true })
+  .partial();
 export const checkinSelectSchema = createSelectSchema(checkins);

@@ -58,6 +58,14 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`);
   const url = withDatabase(baseUrl, name);
   const pool = new pg.Pool({ connectionString: url, max: 20 });
+  // close() drops the database WITH (FORCE), which ends any connection the pool
+  // is still closing with 57P01 admin_shutdown: expected, not a failure.
+  pool.on('connect', (client) => client.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== '57P01') console.error('test database connection error:', error);
+  }));
+  pool.on('error', (error: Error & { code?: string }) => {
+    if (error.code !== '57P01') console.error('test database pool error:', error);
+  });
   const db = drizzleNodePg(pool, { schema });
   return {
     engine,
