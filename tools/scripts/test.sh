@@ -5,6 +5,8 @@
 #      - unit tests, and integration tests on PGlite (in-process, no server)
 #      - with DATABASE_URL set: the same integration tests on that Postgres server
 #   3. the migrations gate: schema vs committed migrations, snapshot chain, squawk
+#   4. the schema reference: docs/schema.md must be what `npm run docs` writes
+#      (not cached: a hand edit to the file must fail every run)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -21,3 +23,6 @@ fi
 npx nx sync:check
 npx nx run-many -t lint typecheck test --parallel="$parallel" --outputStyle=static "$@"
 bash tools/scripts/migrations-gate.sh
+echo
+echo "== schema reference: docs/schema.md"
+npx tsx tools/src/schema-docs/main.ts --check
