@@ -1,3 +1,4 @@
 export * from './audit-logs';
 export * from './actor';
 export * from './validation';
+export * from './refusals';

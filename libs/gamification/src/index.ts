@@ -3,3 +3,4 @@ export * from './achievements';
 export * from './user-achievements';
 export * from './progress';
 export * from './validation';
+export * from './refusals';

@@ -2,3 +2,4 @@ export * from './constants';
 export * from './users';
 export * from './sessions';
 export * from './validation';
+export * from './refusals';

@@ -2,3 +2,4 @@ export * from './columns';
 export * from './checks';
 export * from './rules';
 export * from './zod';
+export * from './errors';

@@ -5,3 +5,4 @@ export * from './checkins';
 export * from './errors';
 export * from './archive';
 export * from './validation';
+export * from './refusals';

@@ -1,0 +1,8 @@
+import { rule, type RuleTable } from '@skatehubba/schema-kit';
+
+/** What each audit constraint means to a client (see DataRuleError). */
+export const AUDIT_REFUSALS: RuleTable = {
+  audit_logs_pk: rule('audit_id_taken', 'conflict', 'audit ids are generated; never set one'),
+  audit_logs_action_ck: rule('invalid_audit_action', 'invalid', 'audit action must be insert, update or delete'),
+  audit_logs_append_only_trg: rule('audit_append_only', 'in_use', 'the audit trail is append-only; record a correction as a new change'),
+};

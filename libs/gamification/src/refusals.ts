@@ -1,0 +1,28 @@
+import { foreignKeyRule, rule, type RuleTable } from '@skatehubba/schema-kit';
+import { ACHIEVEMENT_DESCRIPTION_MAX_LENGTH, ACHIEVEMENT_NAME_MAX_LENGTH, ACHIEVEMENT_SLUG_MAX_LENGTH } from './constants';
+
+/** What each gamification constraint means to an API client (see DataRuleError). */
+export const GAMIFICATION_REFUSALS: RuleTable = {
+  achievements_pk: rule('achievement_id_taken', 'conflict', 'an achievement with this id already exists'),
+  achievements_slug_ck: rule('invalid_achievement_slug', 'invalid', `slug must be kebab-case, 3-${ACHIEVEMENT_SLUG_MAX_LENGTH} characters`),
+  achievements_slug_uq: rule('achievement_slug_taken', 'conflict', 'an achievement with this slug already exists'),
+  achievements_name_ck: rule('invalid_achievement_name', 'invalid', `name must be 1-${ACHIEVEMENT_NAME_MAX_LENGTH} characters`),
+  achievements_description_ck: rule('invalid_achievement_description', 'invalid', `description must be at most ${ACHIEVEMENT_DESCRIPTION_MAX_LENGTH} characters`),
+  achievements_goal_ck: rule('invalid_achievement_goal', 'invalid', 'goal must be a positive integer'),
+  achievements_icon_url_ck: rule('unsigned_media_url', 'invalid', 'icon must be a signed https URL'),
+  // Only ever the target of user_achievements_achievement_fk; id alone is already unique.
+  achievements_id_goal_uq: rule('achievement_id_taken', 'conflict', 'an achievement with this id already exists'),
+  user_achievements_pk: rule('progress_exists', 'conflict', 'this rider already has progress on this achievement; use recordProgress()'),
+  user_achievements_user_id_fk: foreignKeyRule(['user_not_found', 'the rider does not exist']),
+  user_achievements_achievement_fk: foreignKeyRule(
+    ['achievement_not_found', 'the achievement does not exist, or its goal differs from the one given'],
+    ['achievement_in_use', 'riders have progress on this achievement; it cannot be deleted'],
+  ),
+  user_achievements_progress_ck: rule('negative_progress', 'invalid', 'progress cannot be negative'),
+  user_achievements_unlock_ck: rule(
+    'unlock_mismatch',
+    'invalid',
+    'unlocked_at must be set exactly when progress reaches the goal (a goal change that contradicts a rider is refused)',
+  ),
+  user_achievements_unlocked_at_ck: rule('invalid_unlock_time', 'invalid', 'an achievement cannot be unlocked before progress started'),
+};

@@ -1,0 +1,19 @@
+import { foreignKeyRule, rule, type RuleTable } from '@skatehubba/schema-kit';
+import { DISPLAY_NAME_MAX_LENGTH, SESSION_MAX_LIFETIME_DAYS } from './constants';
+
+/** What each identity constraint means to an API client (see DataRuleError). */
+export const IDENTITY_REFUSALS: RuleTable = {
+  users_pk: rule('user_id_taken', 'conflict', 'a user with this id already exists'),
+  users_handle_ck: rule('invalid_handle', 'invalid', 'handle must be 3-30 characters of a-z, 0-9 and _'),
+  users_handle_uq: rule('handle_taken', 'conflict', 'this handle is taken'),
+  users_email_ck: rule('invalid_email', 'invalid', 'email must look like name@domain.tld and be at most 254 characters'),
+  users_email_uq: rule('email_taken', 'conflict', 'an account with this email already exists'),
+  users_display_name_ck: rule('invalid_display_name', 'invalid', `display name must be 1-${DISPLAY_NAME_MAX_LENGTH} characters`),
+  users_avatar_url_ck: rule('unsigned_media_url', 'invalid', 'avatar must be a signed https URL'),
+  sessions_pk: rule('session_id_taken', 'conflict', 'a session with this id already exists'),
+  sessions_user_id_fk: foreignKeyRule(['user_not_found', 'the user of this session does not exist']),
+  sessions_token_hash_ck: rule('invalid_token_hash', 'invalid', 'sessions store a SHA-256 hex digest of the token, never the token'),
+  sessions_token_hash_uq: rule('session_token_reused', 'conflict', 'this session token is already in use'),
+  sessions_expiry_ck: rule('invalid_session_expiry', 'invalid', `a session must expire after it starts and within ${SESSION_MAX_LIFETIME_DAYS} days`),
+  sessions_revoked_at_ck: rule('invalid_session_revocation', 'invalid', 'a session cannot be revoked before it starts'),
+};
