@@ -11,7 +11,8 @@ const globalSetup = fileURLToPath(new URL('./libs/testing/src/global-setup.ts', 
  * name into engines:
  *  - `*.test.ts`       unit: no database.
  *  - `*.int.test.ts`   integration: run on PGlite always, and again on the
- *                      Postgres server when DATABASE_URL is set. Same files,
+ *                      Postgres server when DATABASE_URL is set (and through
+ *                      the Neon drivers for `npm run test:neon`). Same files,
  *                      same assertions, each file on its own migrated database.
  */
 export function dataLayerVitestConfig(projectDir: string): ViteUserConfig {
@@ -24,19 +25,36 @@ export function dataLayerVitestConfig(projectDir: string): ViteUserConfig {
     testTimeout: 30_000,
     hookTimeout: 120_000,
   };
-  const engines = [
-    { test: { ...integration, name: 'pglite', provide: { engine: 'pglite' as const } } },
-    ...(process.env.DATABASE_URL
-      ? [{ test: { ...integration, name: 'postgres', provide: { engine: 'postgres' as const } } }]
-      : []),
-  ];
+  const engine = (name: EngineName) => ({ test: { ...integration, name, provide: { engine: name } } });
+  const selected = selectedEngines();
   return defineConfig({
     test: {
       passWithNoTests: false,
       projects: [
-        { test: { root, name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts'] } },
-        ...engines,
+        ...(selected.unit
+          ? [{ test: { root, name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts'] } }]
+          : []),
+        ...selected.engines.map(engine),
       ],
     },
   });
+}
+
+type EngineName = 'pglite' | 'postgres' | 'neon-ws' | 'neon-http';
+
+/**
+ * Which engines run. By default: unit tests, PGlite, and the Postgres server
+ * when DATABASE_URL is set. SKATEHUBBA_TEST_ENGINES (comma-separated) picks
+ * integration engines explicitly and leaves unit tests out; `npm run
+ * test:neon` sets it to `neon-ws,neon-http` (both need DATABASE_URL: the Neon
+ * drivers reach that server through loopback helpers in tools/src/neon).
+ */
+function selectedEngines(): { unit: boolean; engines: EngineName[] } {
+  const explicit = process.env.SKATEHUBBA_TEST_ENGINES;
+  if (!explicit) return { unit: true, engines: process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'] };
+  const known: EngineName[] = ['pglite', 'postgres', 'neon-ws', 'neon-http'];
+  const engines = explicit.split(',').map((e) => e.trim()) as EngineName[];
+  const unknown = engines.filter((e) => !known.includes(e));
+  if (unknown.length) throw new Error(`SKATEHUBBA_TEST_ENGINES: unknown engine ${unknown.join(', ')}; use ${known.join(', ')}`);
+  return { unit: false, engines };
 }

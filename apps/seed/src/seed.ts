@@ -1,4 +1,4 @@
-import { createDb, migrateDb, type DbHandle } from '@skatehubba/db';
+import { createDb, migrateDb, type NodePgHandle, type PgliteHandle } from '@skatehubba/db';
 import { SeedGenerator } from './generate';
 import { loadTables, SeedError, type SqlRunner } from './load';
 import type { SeedCounts } from './profiles';
@@ -33,7 +33,8 @@ export async function resetServerDatabase(runner: SqlRunner) {
  * (`--reset` is the only way to start over). A refused row stops the run and
  * rolls back everything, with the table and the rule in the error.
  */
-export async function migrateAndSeed(handle: DbHandle, seed: number, counts: SeedCounts): Promise<SeedResult> {
+// The seed loads on a session (one transaction, bulk statements): PGlite or a server over TCP.
+export async function migrateAndSeed(handle: PgliteHandle | NodePgHandle, seed: number, counts: SeedCounts): Promise<SeedResult> {
   const timings: StageTiming[] = [];
   await timed(timings, 'migrate', () => migrateDb(handle));
   const runner: SqlRunner = handle.driver === 'pglite' ? handle.client : await handle.client.connect();

@@ -5,6 +5,10 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { Client as NeonClient, neon, neonConfig, Pool as NeonPool } from '@neondatabase/serverless';
+import { drizzle as drizzleNeonHttp } from 'drizzle-orm/neon-http';
+import { drizzle as drizzleNeonWs } from 'drizzle-orm/neon-serverless';
+import ws from 'ws';
 import { inject } from 'vitest';
 import { randomSuffix, withDatabase, type EngineName } from './engine';
 
@@ -57,15 +61,66 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`);
   const url = withDatabase(baseUrl, name);
-  const pool = new pg.Pool({ connectionString: url, max: 20 });
-  // close() drops the database WITH (FORCE), which ends any connection the pool
+  const drop = async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  };
+  // close() drops the database WITH (FORCE), which ends any connection a pool
   // is still closing with 57P01 admin_shutdown: expected, not a failure.
-  pool.on('connect', (client) => client.on('error', (error: Error & { code?: string }) => {
+  const ignoreShutdown = (error: Error & { code?: string }) => {
     if (error.code !== '57P01') console.error('test database connection error:', error);
-  }));
-  pool.on('error', (error: Error & { code?: string }) => {
-    if (error.code !== '57P01') console.error('test database pool error:', error);
-  });
+  };
+
+  if (engine === 'neon-http') {
+    useLocalNeon();
+    const client = neon(url);
+    const db = drizzleNeonHttp({ client, schema });
+    return {
+      engine,
+      db: db as unknown as PgDatabase<PgQueryResultHKT, S>,
+      async query<R>(statement: SQL | string) {
+        if (typeof statement === 'string') return (await client.query(statement)) as R[];
+        const result = (await db.execute(statement)) as unknown as { rows: R[] } | R[];
+        return Array.isArray(result) ? result : result.rows;
+      },
+      async connect() {
+        throw new Error('neon-http has no sessions (each query is one HTTP request): mark the test it.skipIf(!hasSessions())');
+      },
+      close: drop,
+    };
+  }
+
+  if (engine === 'neon-ws') {
+    useLocalNeon();
+    const pool = new NeonPool({ connectionString: url, max: 20 });
+    pool.on('error', ignoreShutdown);
+    const db = drizzleNeonWs({ client: pool, schema });
+    return {
+      engine,
+      db: db as unknown as PgDatabase<PgQueryResultHKT, S>,
+      async query<R>(statement: SQL | string) {
+        const result = typeof statement === 'string' ? await pool.query(statement) : await db.execute(statement);
+        return result.rows as R[];
+      },
+      async connect() {
+        const client = new NeonClient({ connectionString: url });
+        client.on('error', ignoreShutdown);
+        await client.connect();
+        return {
+          query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[],
+          close: () => client.end(),
+        };
+      },
+      async close() {
+        await pool.end();
+        await drop();
+      },
+    };
+  }
+
+  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  pool.on('connect', (client) => client.on('error', ignoreShutdown));
+  pool.on('error', ignoreShutdown);
   const db = drizzleNodePg(pool, { schema });
   return {
     engine,
@@ -84,8 +139,22 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
     },
     async close() {
       await pool.end();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+      await drop();
     },
   };
+}
+
+/**
+ * Points the Neon drivers at this run's loopback helpers: the WebSocket
+ * bridge (plain ws, no pipelining: the bridge is a dumb pipe to a server
+ * that expects a normal startup) and the HTTP /sql endpoint.
+ */
+function useLocalNeon() {
+  const wsProxy = inject('neonWsProxy');
+  neonConfig.webSocketConstructor = ws;
+  neonConfig.wsProxy = (host, port) => `${wsProxy}?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineConnect = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.fetchEndpoint = inject('neonFetchEndpoint');
 }

@@ -1,9 +1,16 @@
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 /** The committed migrations: the only way a test database gets its schema. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../migrations', import.meta.url));
 
-export type EngineName = 'pglite' | 'postgres';
+/**
+ * - pglite: in-process, one connection.
+ * - postgres: the server at DATABASE_URL through node-postgres.
+ * - neon-ws: the same server through @neondatabase/serverless's WebSocket Pool.
+ * - neon-http: the same server through neon() over HTTP (no sessions).
+ */
+export type EngineName = 'pglite' | 'postgres' | 'neon-ws' | 'neon-http';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,6 +20,9 @@ declare module 'vitest' {
     /** postgres: server URL (any database) and the migrated template to clone per file. */
     postgresUrl: string;
     postgresTemplate: string;
+    /** neon engines: the loopback helpers from tools/src/neon. */
+    neonWsProxy: string;
+    neonFetchEndpoint: string;
   }
 }
 
@@ -25,3 +35,12 @@ export function withDatabase(url: string, database: string): string {
 
 /** A short random suffix for database names: letters and digits only, safe unquoted. */
 export const randomSuffix = () => Math.random().toString(36).slice(2, 10);
+
+/**
+ * Whether this run's engine keeps a session across statements: BEGIN ...
+ * COMMIT from the client, db.transaction(), SET. neon-http sends each query
+ * as its own HTTP request and cannot; tests that need it are skipped there:
+ *
+ *   it.skipIf(!hasSessions())('...', ...)
+ */
+export const hasSessions = () => inject('engine') !== 'neon-http';

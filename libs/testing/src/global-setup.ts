@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -32,7 +36,7 @@ export default async function setup(project: TestProject) {
   }
 
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('the postgres test engine needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres');
+  if (!url) throw new Error(`the ${engine} test engine needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres`);
   const template = `skatehubba_tpl_${randomSuffix()}`;
   const admin = new pg.Client({ connectionString: url });
   try {
@@ -49,8 +53,42 @@ export default async function setup(project: TestProject) {
   }
   project.provide('postgresUrl', url);
   project.provide('postgresTemplate', template);
+  const helpers = engine === 'neon-ws' || engine === 'neon-http' ? await startNeonHelpers() : undefined;
+  if (helpers) {
+    project.provide('neonWsProxy', helpers.wsProxy);
+    project.provide('neonFetchEndpoint', helpers.fetchEndpoint);
+  }
   return async () => {
+    await helpers?.stop();
     await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await admin.end();
+  };
+}
+
+/**
+ * Starts tools/src/neon/serve.ts (the WebSocket bridge and the HTTP /sql
+ * endpoint) as a child process and reads its addresses. A separate process,
+ * not an import: the helpers belong to tools, which the harness must not
+ * depend on. Closing its stdin stops it, so it cannot outlive the run.
+ */
+async function startNeonHelpers() {
+  const script = fileURLToPath(new URL('../../../tools/src/neon/serve.ts', import.meta.url));
+  const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+  const child = spawn(tsx, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const first = await Promise.race([
+    once(lines, 'line') as Promise<[string]>,
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`the Neon loopback helpers (${script}) exited with ${code} before starting`);
+    }),
+  ]);
+  const { wsProxy, fetchEndpoint } = JSON.parse(first[0]) as { wsProxy: string; fetchEndpoint: string };
+  return {
+    wsProxy,
+    fetchEndpoint,
+    stop: async () => {
+      child.stdin.end();
+      if (child.exitCode === null) await once(child, 'exit');
+    },
   };
 }
