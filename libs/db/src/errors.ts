@@ -26,3 +26,28 @@ export function toDataRuleError(error: unknown): unknown {
   if (!spec) return error;
   return new DataRuleError(spec(fields), { ...fields, constraint: fields.constraint }, { cause: error });
 }
+
+/** SQLSTATEs that mean "the same transaction may succeed if run again". */
+const TRANSIENT = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
+
+/**
+ * Runs `fn` (a whole transaction) and runs it again when Postgres aborted it
+ * as a serialization failure or a deadlock victim: both roll the transaction
+ * back completely, so a re-run is safe. Up to `attempts` runs, with jittered
+ * exponential backoff from 10 ms; the last failure is rethrown. The data
+ * layer's own writes are single statements or short READ COMMITTED
+ * transactions that lock in one order and do not hit these; use this for
+ * SERIALIZABLE transactions and multi-row updates across tables.
+ */
+export async function withTransientRetry<T>(fn: () => Promise<T>, { attempts = 5 } = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const code = pgErrorFields(error)?.code;
+      if (!code || !TRANSIENT.has(code) || attempt >= attempts) throw error;
+      const delay = 10 * 2 ** (attempt - 1) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

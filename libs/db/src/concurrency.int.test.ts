@@ -1,0 +1,196 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { recordProgress } from '@skatehubba/gamification';
+import { createAchievement } from '@skatehubba/gamification/factories';
+import { createUser } from '@skatehubba/identity/factories';
+import { DataRuleError, pgErrorFields } from '@skatehubba/schema-kit';
+import { buildCheckin, createSpot } from '@skatehubba/spots/factories';
+import { openTestDatabase, type TestDatabase } from '@skatehubba/testing';
+import { toDataRuleError, withTransientRetry } from './errors';
+import * as schema from './schema';
+
+// Races on a real server: 16 concurrent callers, each on its own pooled
+// connection (node-postgres, the Neon WebSocket Pool, or one HTTP request per
+// query for neon-http). PGlite is one connection, so a race there is only an
+// interleaving on one session: these run on the server engines.
+const engine = inject('engine');
+const CALLERS = 16;
+let t: TestDatabase<typeof schema>;
+
+beforeAll(async () => {
+  if (engine !== 'pglite') t = await openTestDatabase(schema);
+});
+afterAll(async () => t?.close());
+
+/** Starts all callers together, so they hit the server at once rather than in launch order. */
+async function race<T>(callers: number, fn: (i: number) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
+  let go!: () => void;
+  const start = new Promise<void>((resolve) => (go = resolve));
+  const runs = Array.from({ length: callers }, (_, i) => start.then(() => fn(i)));
+  go();
+  return Promise.allSettled(runs);
+}
+
+/** Every failure of a race, as the typed error the API would see. Anything else (deadlock, 40001) fails the test. */
+function refusals(results: PromiseSettledResult<unknown>[]): DataRuleError[] {
+  return results
+    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    .map((r) => {
+      const mapped = toDataRuleError(r.reason);
+      if (!(mapped instanceof DataRuleError)) throw r.reason;
+      return mapped;
+    });
+}
+
+const auditCount = async (table: string, targetId: string) =>
+  (await t.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE target_table = ${table} AND target_id = ${targetId}`))[0]!.n;
+
+describe.skipIf(engine === 'pglite')(`races on ${engine}, ${CALLERS} connections`, () => {
+  it('identical check-ins: exactly one lands, every other caller gets duplicate_checkin', async () => {
+    const rider = await createUser(t.db);
+    const spot = await createSpot(t.db);
+    const row = buildCheckin(rider.id, spot.id, { created_at: new Date('2026-05-01T18:04:00Z') });
+    const results = await race(CALLERS, () => t.db.insert(schema.checkins).values(row).returning());
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = refusals(results);
+    expect(refused).toHaveLength(CALLERS - 1);
+    expect(new Set(refused.map((e) => e.rule))).toEqual(new Set(['duplicate_checkin']));
+    expect(refused[0]!.facts.retryAt).toEqual(new Date('2026-05-01T18:10:00Z'));
+    const landed = await t.db.select().from(schema.checkins).where(eq(schema.checkins.user_id, rider.id));
+    expect(landed).toHaveLength(1);
+    expect(await auditCount('checkins', landed[0]!.id)).toBe(1);
+  });
+
+  it('achievement progress 16 x 100: exact total, one unlock, at the goal, one audit row per call', async () => {
+    const rider = await createUser(t.db);
+    const goal = 777;
+    const achievement = await createAchievement(t.db, { goal });
+    const steps = 100;
+    const results = await race(CALLERS, async () => {
+      const seen = [];
+      for (let i = 0; i < steps; i++) seen.push(await recordProgress(t.db, rider.id, achievement.id));
+      return seen;
+    });
+    expect(refusals(results)).toEqual([]);
+    const all = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    expect(all).toHaveLength(CALLERS * steps);
+    // Every call saw its own count: nothing lost, nothing doubled.
+    expect(new Set(all.map((r) => r.progress)).size).toBe(CALLERS * steps);
+    const unlocks = all.filter((r) => r.justUnlocked);
+    expect(unlocks).toHaveLength(1);
+    expect(unlocks[0]!.progress).toBe(goal);
+    const [row] = await t.db
+      .select()
+      .from(schema.userAchievements)
+      .where(and(eq(schema.userAchievements.user_id, rider.id), eq(schema.userAchievements.achievement_id, achievement.id)));
+    expect(row).toMatchObject({ progress: CALLERS * steps, unlocked_at: unlocks[0]!.unlocked_at });
+    // The unlock time is the moment of the call that reached the goal: no call before it saw an unlock.
+    expect(all.filter((r) => r.progress < goal && r.unlocked_at !== null)).toEqual([]);
+    expect(await auditCount('user_achievements', `${rider.id}/${achievement.id}`)).toBe(CALLERS * steps);
+  });
+
+  it('saving and unsaving raced: the final state is the last committed operation, and the trail is a serial history', async () => {
+    const rider = await createUser(t.db);
+    const spot = await createSpot(t.db);
+    const target = `${rider.id}/${spot.id}`;
+    const rounds = 10;
+    // Even callers save (idempotent), odd callers unsave, 10 rounds each.
+    const results = await race(CALLERS, async (i) => {
+      let changed = 0;
+      for (let round = 0; round < rounds; round++) {
+        const rows =
+          i % 2 === 0
+            ? await t.db.insert(schema.savedSpots).values({ user_id: rider.id, spot_id: spot.id }).onConflictDoNothing().returning()
+            : await t.db
+                .delete(schema.savedSpots)
+                .where(and(eq(schema.savedSpots.user_id, rider.id), eq(schema.savedSpots.spot_id, spot.id)))
+                .returning();
+        changed += rows.length;
+      }
+      return changed;
+    });
+    expect(refusals(results)).toEqual([]);
+    const changes = results.reduce((sum, r) => sum + (r.status === 'fulfilled' ? r.value : 0), 0);
+
+    const trail = await t.query<{ action: string }>(
+      sql`SELECT action FROM audit_logs WHERE target_table = 'saved_spots' AND target_id = ${target} ORDER BY id`,
+    );
+    // One audit row per operation that changed something, none for the no-ops.
+    expect(trail).toHaveLength(changes);
+    // A serial history: insert, delete, insert, ... never two of a kind in a row.
+    trail.forEach((row, i) => expect(row.action).toBe(i % 2 === 0 ? 'insert' : 'delete'));
+    const saved = await t.db.select().from(schema.savedSpots).where(eq(schema.savedSpots.user_id, rider.id));
+    expect(saved.length).toBe(trail.at(-1)?.action === 'insert' ? 1 : 0);
+  });
+
+  it('every mutation under mixed load leaves exactly one audit row: none lost, none doubled', async () => {
+    const riders = await Promise.all(Array.from({ length: CALLERS }, () => createUser(t.db)));
+    const spot = await createSpot(t.db);
+    const perCaller = 20;
+    const results = await race(CALLERS, async (i) => {
+      const rider = riders[i]!;
+      const ids: string[] = [];
+      for (let n = 0; n < perCaller; n++) {
+        // Each in its own 10-minute bucket, so none is a duplicate.
+        const created_at = new Date(Date.UTC(2026, 0, 1) + n * 600_000);
+        const [row] = await t.db.insert(schema.checkins).values(buildCheckin(rider.id, spot.id, { created_at })).returning();
+        ids.push(row!.id);
+        await t.db.update(schema.checkins).set({ note: `take ${n}` }).where(eq(schema.checkins.id, row!.id));
+      }
+      return ids;
+    });
+    expect(refusals(results)).toEqual([]);
+    const ids = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    expect(ids).toHaveLength(CALLERS * perCaller);
+    const counts = await t.query<{ action: string; n: number }>(sql`
+      SELECT action, count(*)::int AS n FROM audit_logs
+       WHERE target_table = 'checkins' AND target_id IN (SELECT id::text FROM checkins WHERE spot_id = ${spot.id})
+       GROUP BY action ORDER BY action`);
+    expect(counts).toEqual([
+      { action: 'insert', n: CALLERS * perCaller },
+      { action: 'update', n: CALLERS * perCaller },
+    ]);
+    const doubled = await t.query(sql`
+      SELECT target_id, action FROM audit_logs WHERE target_table = 'checkins'
+       GROUP BY target_id, action HAVING count(*) > 1`);
+    expect(doubled).toEqual([]);
+  });
+});
+
+describe.skipIf(engine === 'pglite' || engine === 'neon-http')(`transient failures on ${engine}`, () => {
+  // Write skew under SERIALIZABLE: each transaction reads both riders and
+  // updates one. Postgres must abort one of them with 40001.
+  async function skewedPair(wrap: <T>(fn: () => Promise<T>) => Promise<T>) {
+    const [a, b] = [await createUser(t.db), await createUser(t.db)];
+    let barrier!: () => void;
+    let arrived = 0;
+    const bothRead = new Promise<void>((resolve) => (barrier = resolve));
+    const attempt = (mine: string) =>
+      wrap(() =>
+        t.db.transaction(
+          async (tx) => {
+            await tx.execute(sql`SELECT count(*) FROM users WHERE id IN (${a.id}, ${b.id}) AND display_name = 'On duty'`);
+            if (++arrived === 2) barrier();
+            await Promise.race([bothRead, new Promise((r) => setTimeout(r, 200))]);
+            await tx.update(schema.users).set({ display_name: 'On duty' }).where(eq(schema.users.id, mine));
+          },
+          { isolationLevel: 'serializable' },
+        ),
+      );
+    return Promise.allSettled([attempt(a.id), attempt(b.id)]);
+  }
+
+  it('a serialization failure surfaces as 40001 without a retry', async () => {
+    const results = await skewedPair((fn) => fn());
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    expect(toDataRuleError(failed[0]!.reason)).toBe(failed[0]!.reason);
+    expect(pgErrorFields(failed[0]!.reason)?.code).toBe('40001');
+  });
+
+  it('withTransientRetry() runs the aborted transaction again and both succeed', async () => {
+    const results = await skewedPair((fn) => withTransientRetry(fn));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+  });
+});
