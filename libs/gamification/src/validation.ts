@@ -1,6 +1,6 @@
 import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
 import type { z } from 'zod';
-import { codePointLength, noNul, signedUrl, withLength } from '@skatehubba/schema-kit';
+import { codePointLength, storableText, signedUrl, withLength } from '@skatehubba/schema-kit';
 import { achievements } from './achievements';
 import {
   ACHIEVEMENT_DESCRIPTION_MAX_LENGTH,
@@ -15,8 +15,8 @@ const achievementRefinements = {
     s
       .regex(new RegExp(ACHIEVEMENT_SLUG_PATTERN), 'must be kebab-case a-z, 0-9')
       .refine((v) => codePointLength(v) >= 3 && codePointLength(v) <= ACHIEVEMENT_SLUG_MAX_LENGTH), // achievements_slug_ck
-  name: (s: z.ZodString) => withLength(1, ACHIEVEMENT_NAME_MAX_LENGTH)(s).refine(noNul), // achievements_name_ck
-  description: (s: z.ZodString) => withLength(0, ACHIEVEMENT_DESCRIPTION_MAX_LENGTH)(s).refine(noNul), // achievements_description_ck
+  name: (s: z.ZodString) => withLength(1, ACHIEVEMENT_NAME_MAX_LENGTH)(s).refine(storableText), // achievements_name_ck
+  description: (s: z.ZodString) => withLength(0, ACHIEVEMENT_DESCRIPTION_MAX_LENGTH)(s).refine(storableText), // achievements_description_ck
   goal: (s: z.ZodNumber) => s.int().positive(), // achievements_goal_ck
   icon_url: signedUrl, // achievements_icon_url_ck
 };
@@ -48,6 +48,10 @@ export const userAchievementInsertSchema = createInsertSchema(userAchievements, 
         path: ['unlocked_at'],
         message: 'must be set exactly when progress has reached the goal',
       });
+    }
+    // user_achievements_unlocked_at_ck; without created_at the database's now() decides.
+    if (row.unlocked_at && row.created_at && row.unlocked_at.getTime() < row.created_at.getTime()) {
+      ctx.addIssue({ code: 'custom', path: ['unlocked_at'], message: 'must not be before created_at' });
     }
   });
 export const userAchievementSelectSchema = createSelectSchema(userAchievements);

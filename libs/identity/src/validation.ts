@@ -1,6 +1,6 @@
 import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
 import type { z } from 'zod';
-import { codePointLength, noNul, signedUrl, tokenHashSchema, withLength } from '@skatehubba/schema-kit';
+import { codePointLength, storableText, signedUrl, tokenHashSchema, withLength } from '@skatehubba/schema-kit';
 import {
   DISPLAY_NAME_MAX_LENGTH,
   EMAIL_MAX_LENGTH,
@@ -17,8 +17,8 @@ const userRefinements = {
   email: (s: z.ZodString) =>
     s
       .refine((v) => codePointLength(v) <= EMAIL_MAX_LENGTH, `must be at most ${EMAIL_MAX_LENGTH} characters`)
-      .refine((v) => EMAIL_PATTERN_JS.test(v) && noNul(v), 'must look like name@domain.tld'), // users_email_ck
-  display_name: (s: z.ZodString) => withLength(1, DISPLAY_NAME_MAX_LENGTH)(s).refine(noNul), // users_display_name_ck
+      .refine((v) => EMAIL_PATTERN_JS.test(v) && storableText(v), 'must look like name@domain.tld'), // users_email_ck
+  display_name: (s: z.ZodString) => withLength(1, DISPLAY_NAME_MAX_LENGTH)(s).refine(storableText), // users_display_name_ck
   avatar_url: signedUrl, // users_avatar_url_ck
 };
 

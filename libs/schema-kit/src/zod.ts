@@ -17,18 +17,26 @@ export const withLength =
       return n >= min && n <= max;
     }, `must be ${min}-${max} characters`);
 
-/** Postgres text cannot hold U+0000; refuse it here so the API answers 400, not 500. */
-export const noNul = (value: string) => !value.includes('\u0000');
+/** An unpaired UTF-16 surrogate: not a character, and not encodable as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text Postgres can store exactly. It refuses U+0000 (SQLSTATE 22021), so the
+ * API answers 400 rather than 500. A lone surrogate never reaches Postgres:
+ * the drivers encode it as U+FFFD, so the stored text would differ from what
+ * was sent; refusing it here is the only place that can.
+ */
+export const storableText = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 
 const SIGNED_URL_MESSAGE = 'must be a signed https URL with signature and expiry parameters';
 
-export const signedUrlSchema = z.string().refine(isSignedUrl, SIGNED_URL_MESSAGE);
+export const signedUrlSchema = z.string().refine((v) => isSignedUrl(v) && storableText(v), SIGNED_URL_MESSAGE);
 
 /**
  * The same rule as a drizzle-zod refinement: drizzle-zod keeps the column's
  * nullability and optionality in both the runtime schema and its inferred type
  * (a replacement schema would be optional at runtime but required in the type).
  */
-export const signedUrl = <S extends z.ZodString>(schema: S) => schema.refine(isSignedUrl, SIGNED_URL_MESSAGE);
+export const signedUrl = <S extends z.ZodString>(schema: S) => schema.refine((v) => isSignedUrl(v) && storableText(v), SIGNED_URL_MESSAGE);
 
 export const tokenHashSchema = z.string().regex(new RegExp(TOKEN_HASH_PATTERN), 'must be a SHA-256 hex digest');

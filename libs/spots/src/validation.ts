@@ -1,6 +1,6 @@
 import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
 import type { z } from 'zod';
-import { noNul, signedUrl, withLength } from '@skatehubba/schema-kit';
+import { storableText, signedUrl, withLength } from '@skatehubba/schema-kit';
 import { checkins } from './checkins';
 import {
   CHECKIN_NOTE_MAX_LENGTH,
@@ -18,8 +18,8 @@ const latitude = (s: z.ZodNumber) => s.min(LATITUDE_RANGE[0]).max(LATITUDE_RANGE
 const longitude = (s: z.ZodNumber) => s.min(LONGITUDE_RANGE[0]).max(LONGITUDE_RANGE[1]); // spots_longitude_ck
 
 const spotRefinements = {
-  name: (s: z.ZodString) => withLength(1, SPOT_NAME_MAX_LENGTH)(s).refine(noNul), // spots_name_ck
-  description: (s: z.ZodString) => withLength(0, SPOT_DESCRIPTION_MAX_LENGTH)(s).refine(noNul), // spots_description_ck
+  name: (s: z.ZodString) => withLength(1, SPOT_NAME_MAX_LENGTH)(s).refine(storableText), // spots_name_ck
+  description: (s: z.ZodString) => withLength(0, SPOT_DESCRIPTION_MAX_LENGTH)(s).refine(storableText), // spots_description_ck
   latitude,
   longitude,
   photo_url: signedUrl, // spots_photo_url_ck
@@ -39,8 +39,8 @@ export const savedSpotInsertSchema = createInsertSchema(savedSpots);
 export const savedSpotSelectSchema = createSelectSchema(savedSpots);
 
 const checkinRefinements = {
-  trick: (s: z.ZodString) => withLength(1, TRICK_NAME_MAX_LENGTH)(s).refine(noNul), // checkins_trick_ck
-  note: (s: z.ZodString) => withLength(0, CHECKIN_NOTE_MAX_LENGTH)(s).refine(noNul), // checkins_note_ck
+  trick: (s: z.ZodString) => withLength(1, TRICK_NAME_MAX_LENGTH)(s).refine(storableText), // checkins_trick_ck
+  note: (s: z.ZodString) => withLength(0, CHECKIN_NOTE_MAX_LENGTH)(s).refine(storableText), // checkins_note_ck
   media_url: signedUrl, // checkins_media_url_ck
 };
 // The duplicate window (checkins_user_spot_window_uq) and "spot is active"
