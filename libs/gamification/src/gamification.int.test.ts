@@ -6,6 +6,7 @@ import { expectRefused, openTestDatabase, type TestDatabase } from '@skatehubba/
 import { achievements } from './achievements';
 import { buildAchievement, createAchievement } from './factories';
 import { AchievementNotFoundError, recordProgress } from './progress';
+import { achievementsOf } from './queries';
 import { userAchievements } from './user-achievements';
 import { achievementInsertSchema, userAchievementInsertSchema } from './validation';
 
@@ -202,5 +203,24 @@ describe('recordProgress()', () => {
       sql`SELECT count(*)::int AS n FROM audit_logs WHERE target_table = 'user_achievements' AND target_id = ${`${rider.id}/${a.id}`}`,
     );
     expect(audited!.n).toBe(callers * steps);
+  });
+});
+
+describe('achievementsOf()', () => {
+  it("lists a rider's achievements with progress and tier, unlocked first", async () => {
+    const rider = await createUser(t.db);
+    const gold = await createAchievement(t.db, { tier: 'gold', goal: 2 });
+    const bronze = await createAchievement(t.db, { tier: 'bronze', goal: 5 });
+    const legendary = await createAchievement(t.db, { tier: 'legendary', goal: 100 });
+    await recordProgress(t.db, rider.id, bronze.id, 3);
+    await recordProgress(t.db, rider.id, gold.id, 2);
+    await recordProgress(t.db, rider.id, legendary.id, 1);
+    const list = await achievementsOf(t.db, rider.id);
+    expect(list.map((a) => [a.slug, a.tier, a.progress, a.goal, a.unlockedAt !== null])).toEqual([
+      [gold.slug, 'gold', 2, 2, true],
+      [bronze.slug, 'bronze', 3, 5, false],
+      [legendary.slug, 'legendary', 1, 100, false],
+    ]);
+    expect(await achievementsOf(t.db, (await createUser(t.db)).id)).toEqual([]);
   });
 });

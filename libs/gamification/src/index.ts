@@ -4,3 +4,4 @@ export * from './user-achievements';
 export * from './progress';
 export * from './validation';
 export * from './refusals';
+export * from './queries';

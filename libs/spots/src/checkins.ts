@@ -55,10 +55,15 @@ export const checkins = pgTable(
         sql`date_bin(${literal(CHECKIN_DEDUPE_WINDOW)}::interval, ${t.created_at}, ${literal(CHECKIN_DEDUPE_ORIGIN)}::timestamptz)`,
       )
       .where(sql`archived_at IS NULL`),
-    // Serves a rider's history (newest first) and the CASCADE on user erasure.
-    index('checkins_user_id_created_at_idx').on(t.user_id, t.created_at.desc()),
-    // Serves a spot's feed, the RESTRICT check on spot delete and the archival update.
-    index('checkins_spot_id_created_at_idx').on(t.spot_id, t.created_at.desc()),
+    // Serves riderHistory() (keyset on created_at, id: newest first) and the CASCADE on user erasure.
+    index('checkins_user_id_created_at_idx').on(t.user_id, t.created_at.desc(), t.id.desc()),
+    // Serves spotFeed() (keyset), spotLeaderboard(), the RESTRICT check on spot delete and the archival update.
+    index('checkins_spot_id_created_at_idx').on(t.spot_id, t.created_at.desc(), t.id.desc()),
+    // Serves leaderboard(): landed, live check-ins in a time window, read from the index alone
+    // (user_id is in the key, so no heap visit per check-in).
+    index('checkins_landed_created_at_idx')
+      .on(t.created_at, t.user_id)
+      .where(sql`trick_status = 'landed' AND archived_at IS NULL`),
   ],
 );
 

@@ -6,3 +6,4 @@ export * from './errors';
 export * from './archive';
 export * from './validation';
 export * from './refusals';
+export * from './queries';

@@ -45,6 +45,9 @@ export const spots = pgTable(
     signedUrlCheck('spots_photo_url_ck', t.photo_url),
     // Serves the SET NULL on user erasure; without it each erasure scans every spot.
     index('spots_created_by_idx').on(t.created_by),
+    // Serves spotsNear(): a latitude range with the longitude filter checked in the index,
+    // active spots only (see spotsNear for why a plain btree and not a GiST extension).
+    index('spots_active_location_idx').on(t.latitude, t.longitude).where(sql`archived_at IS NULL`),
   ],
 );
 

@@ -1,0 +1,189 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '@skatehubba/identity';
+import { createUser } from '@skatehubba/identity/factories';
+import { openTestDatabase, type TestDatabase } from '@skatehubba/testing';
+import { checkins, type Checkin } from './checkins';
+import { createCheckin, createSpot, saveSpot } from './factories';
+import {
+  boundingBox,
+  greatCircleMeters,
+  leaderboard,
+  riderHistory,
+  savedSpotsOf,
+  spotFeed,
+  spotLeaderboard,
+  spotsNear,
+  type CheckinCursor,
+} from './queries';
+import { savedSpots } from './saved-spots';
+import { spots } from './spots';
+
+// Integration: the hot read paths return exactly what their definitions say,
+// checked against a computation over all rows in JS.
+const schema = { users, spots, checkins, savedSpots };
+let t: TestDatabase<typeof schema>;
+
+beforeAll(async () => {
+  t = await openTestDatabase(schema);
+});
+afterAll(async () => t?.close());
+
+async function allPages(fetch: (after?: CheckinCursor) => Promise<{ rows: Checkin[]; next: CheckinCursor | null }>) {
+  const pages: Checkin[][] = [];
+  let after: CheckinCursor | undefined;
+  for (;;) {
+    const page = await fetch(after);
+    pages.push(page.rows);
+    if (!page.next) return pages;
+    after = page.next;
+  }
+}
+
+describe('spotFeed() and riderHistory()', () => {
+  it('page through every live check-in exactly once, newest first, ties broken by id', async () => {
+    const spot = await createSpot(t.db);
+    const riders = await Promise.all(Array.from({ length: 7 }, () => createUser(t.db)));
+    // Many check-ins share a created_at (same statement: same now()), the case a cursor must survive.
+    const values = riders.flatMap((rider, r) =>
+      Array.from({ length: 5 }, (_, i) => ({ user_id: rider.id, spot_id: spot.id, trick: 'ollie', trick_status: 'landed' as const, stance: 'regular' as const, created_at: new Date(Date.UTC(2026, 2, 1) + i * 3_600_000 + (r % 2) * 1) })),
+    );
+    await t.db.insert(checkins).values(values);
+    await t.db.insert(checkins).values(riders.map((rider) => ({ user_id: rider.id, spot_id: spot.id, trick: 'heelflip', trick_status: 'bailed' as const, stance: 'goofy' as const })));
+    // An archived check-in is left out.
+    const [archived] = await t.db.insert(checkins).values({ user_id: riders[0]!.id, spot_id: spot.id, trick: 'old', trick_status: 'landed', stance: 'regular', created_at: new Date(Date.UTC(2025, 0, 1)) }).returning();
+    await t.query(sql`UPDATE checkins SET archived_at = now() WHERE id = ${archived!.id}`);
+
+    const pages = await allPages((after) => spotFeed(t.db, spot.id, { limit: 4, after }));
+    const seen = pages.flat();
+    const expected = await t.query<{ id: string }>(
+      sql`SELECT id FROM checkins WHERE spot_id = ${spot.id} AND archived_at IS NULL ORDER BY created_at DESC, id DESC`,
+    );
+    expect(seen.map((c) => c.id)).toEqual(expected.map((r) => r.id));
+    expect(seen).toHaveLength(7 * 6);
+    expect(pages.slice(0, -1).every((p) => p.length === 4)).toBe(true);
+
+    const history = (await allPages((after) => riderHistory(t.db, riders[0]!.id, { limit: 2, after }))).flat();
+    expect(history.map((c) => c.id)).toEqual(
+      (await t.query<{ id: string }>(sql`SELECT id FROM checkins WHERE user_id = ${riders[0]!.id} AND archived_at IS NULL ORDER BY created_at DESC, id DESC`)).map((r) => r.id),
+    );
+    expect(history.some((c) => c.id === archived!.id)).toBe(false);
+  });
+
+  it('refuses a page size outside 1-100', async () => {
+    await expect(spotFeed(t.db, '00000000-0000-4000-8000-000000000000', { limit: 0 })).rejects.toThrow(RangeError);
+    await expect(spotFeed(t.db, '00000000-0000-4000-8000-000000000000', { limit: 101 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('spotsNear()', () => {
+  // A field of spots around three places: a city, the antimeridian, and near the pole.
+  const centres = [
+    { latitude: 41.3874, longitude: 2.1686 }, // Barcelona
+    { latitude: -16.5, longitude: 179.99 }, // Fiji, on the antimeridian
+    { latitude: 89.9, longitude: 0 },
+  ];
+  let field: { id: string; latitude: number; longitude: number; archived: boolean }[];
+
+  beforeAll(async () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647);
+    const rows = centres.flatMap((c, ci) =>
+      Array.from({ length: 150 }, (_, i) => {
+        let longitude = c.longitude + (random() - 0.5) * 0.6;
+        if (longitude > 180) longitude -= 360;
+        return { name: `Near ${ci}-${i}`, latitude: Math.min(90, c.latitude + (random() - 0.5) * 0.3), longitude };
+      }),
+    );
+    const inserted = await t.db.insert(spots).values(rows).returning();
+    // Every tenth spot is archived: it must never come back.
+    const archivedIds = inserted.filter((_, i) => i % 10 === 0).map((s) => s.id);
+    for (const id of archivedIds) await t.db.update(spots).set({ archived_at: sql`now()` }).where(eq(spots.id, id));
+    field = inserted.map((s) => ({ id: s.id, latitude: s.latitude, longitude: s.longitude, archived: archivedIds.includes(s.id) }));
+  });
+
+  it.each([
+    ['a city', centres[0]!, 5_000],
+    ['the antimeridian', { latitude: -16.5, longitude: -179.995 }, 8_000],
+    ['near the pole', { latitude: 89.95, longitude: 120 }, 20_000],
+    ['a tiny radius', centres[0]!, 150],
+  ])('matches a brute-force great-circle search around %s', async (_, point, radiusM) => {
+    const found = await spotsNear(t.db, { ...point, radiusM, limit: 500 });
+    const expected = field
+      .filter((s) => !s.archived)
+      .map((s) => ({ id: s.id, distanceM: greatCircleMeters(point.latitude, point.longitude, s.latitude, s.longitude) }))
+      .filter((s) => s.distanceM <= radiusM)
+      .sort((a, b) => a.distanceM - b.distanceM || a.id.localeCompare(b.id));
+    // Other test files' spots are elsewhere; only this field is near these points.
+    expect(found.map((s) => s.id)).toEqual(expected.map((s) => s.id));
+    found.forEach((s, i) => expect(s.distanceM).toBeCloseTo(expected[i]!.distanceM, 6));
+    if (radiusM > 1_000) expect(found.length).toBeGreaterThan(0);
+  });
+
+  it('keeps every point of the circle inside the bounding box it scans', () => {
+    for (const { latitude, longitude } of [...centres, { latitude: 0, longitude: 179.9 }, { latitude: -60, longitude: -179.9 }]) {
+      const box = boundingBox(latitude, longitude, 10_000);
+      for (let bearing = 0; bearing < 360; bearing += 5) {
+        // The point 10 km away on this bearing (spherical destination formula).
+        const d = 10_000 / 6_371_008.8;
+        const [φ1, λ1, θ] = [(latitude * Math.PI) / 180, (longitude * Math.PI) / 180, (bearing * Math.PI) / 180];
+        const φ2 = Math.asin(Math.sin(φ1) * Math.cos(d) + Math.cos(φ1) * Math.sin(d) * Math.cos(θ));
+        const λ2 = λ1 + Math.atan2(Math.sin(θ) * Math.sin(d) * Math.cos(φ1), Math.cos(d) - Math.sin(φ1) * Math.sin(φ2));
+        const lat2 = (φ2 * 180) / Math.PI;
+        const lng2 = ((((λ2 * 180) / Math.PI + 540) % 360) - 180);
+        expect(lat2).toBeGreaterThanOrEqual(box.latMin - 1e-9);
+        expect(lat2).toBeLessThanOrEqual(box.latMax + 1e-9);
+        expect(box.lngRanges.some(([lo, hi]) => lng2 >= lo - 1e-9 && lng2 <= hi + 1e-9)).toBe(true);
+      }
+    }
+  });
+
+  it('refuses a point or radius out of range', async () => {
+    await expect(spotsNear(t.db, { latitude: 91, longitude: 0, radiusM: 10 })).rejects.toThrow(RangeError);
+    await expect(spotsNear(t.db, { latitude: 0, longitude: 0, radiusM: 0 })).rejects.toThrow(RangeError);
+    await expect(spotsNear(t.db, { latitude: 0, longitude: 0, radiusM: 50_001 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('savedSpotsOf()', () => {
+  it("lists a rider's active saved spots, most recent first", async () => {
+    const rider = await createUser(t.db);
+    const [a, b, c] = [await createSpot(t.db), await createSpot(t.db), await createSpot(t.db)];
+    await saveSpot(t.db, rider.id, a.id);
+    await saveSpot(t.db, rider.id, b.id);
+    await saveSpot(t.db, rider.id, c.id);
+    await t.db.update(spots).set({ archived_at: sql`now()` }).where(eq(spots.id, b.id));
+    const saved = await savedSpotsOf(t.db, rider.id);
+    expect(saved.map((s) => s.id)).toEqual([c.id, a.id]);
+    expect(saved[0]!.savedAt).toBeInstanceOf(Date);
+  });
+});
+
+describe('leaderboards', () => {
+  it('count landed live check-ins in the window, per spot and across spots', async () => {
+    const asOf = new Date('2026-04-30T00:00:00Z');
+    const [s1, s2] = [await createSpot(t.db), await createSpot(t.db)];
+    const [r1, r2, r3] = [await createUser(t.db), await createUser(t.db), await createUser(t.db)];
+    const day = (n: number) => new Date(asOf.getTime() - n * 86_400_000);
+    // r1: 3 landed at s1 in the window, 1 outside it; r2: 2 landed at s1, 2 at s2, 1 bailed; r3: 1 landed but archived.
+    for (const [rider, spot, n, status] of [
+      [r1, s1, 1, 'landed'], [r1, s1, 2, 'landed'], [r1, s1, 3, 'landed'], [r1, s1, 31, 'landed'],
+      [r2, s1, 4, 'landed'], [r2, s1, 5, 'landed'], [r2, s2, 6, 'landed'], [r2, s2, 7, 'landed'], [r2, s2, 8, 'bailed'],
+      [r3, s2, 2, 'landed'],
+    ] as const) {
+      await createCheckin(t.db, rider.id, spot.id, { created_at: day(n), trick_status: status });
+    }
+    await t.query(sql`UPDATE checkins SET archived_at = now() WHERE user_id = ${r3.id}`);
+
+    expect(await spotLeaderboard(t.db, s1.id, { asOf })).toEqual([
+      { userId: r1.id, landed: 3 },
+      { userId: r2.id, landed: 2 },
+    ]);
+    const all = await leaderboard(t.db, { asOf, limit: 100 });
+    const mine = all.filter((e) => [r1.id, r2.id, r3.id].includes(e.userId));
+    expect(mine).toEqual([
+      { userId: r2.id, landed: 4 },
+      { userId: r1.id, landed: 3 },
+    ]);
+  });
+});
