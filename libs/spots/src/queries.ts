@@ -64,6 +64,9 @@ export function spotFeed(db: Db, spotId: string, { limit = 20, after }: { limit?
 /**
  * A rider's live check-ins, newest first, keyset-paginated as `spotFeed`.
  * Served by `checkins_user_id_created_at_idx` (user_id, created_at DESC, id DESC).
+ * For a first page of a rider the statistics say has few check-ins, the
+ * planner may instead read `checkins_user_spot_window_uq` (user_id leads it
+ * too, and it holds live rows only) and sort the handful it finds.
  */
 export function riderHistory(db: Db, userId: string, { limit = 20, after }: { limit?: number; after?: CheckinCursor } = {}) {
   return checkinPage(db, eq(checkins.user_id, userId), limit, after);

@@ -1,0 +1,79 @@
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { achievementsOf } from '@skatehubba/gamification';
+import { leaderboard, riderHistory, savedSpotsOf, spotFeed, spotLeaderboard, spotsNear, type CheckinCursor } from '@skatehubba/spots';
+import { SEED_ANCHOR } from './generate';
+import type { SqlRunner } from './load';
+
+type Db = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
+
+/** Parameters for one run of the hot queries, drawn from a seeded database. */
+export interface Sample {
+  spotId: string;
+  userId: string;
+  /** A point a few metres from a spot riders check in at. */
+  point: { latitude: number; longitude: number };
+  historyCursor: CheckinCursor;
+}
+
+/** The seed's check-ins span the 180 days before the anchor: leaderboards look at its last 30. */
+const AS_OF = new Date(SEED_ANCHOR);
+
+export interface HotQuery {
+  name: string;
+  /** The indexes its doc comment names; the plan test requires the plan to use one of them. */
+  indexes: string[];
+  run(db: Db, sample: Sample): Promise<unknown>;
+}
+
+/** The app's hot read paths, as the plan test and `npm run bench` exercise them. */
+export const HOT_QUERIES: HotQuery[] = [
+  { name: 'spot feed', indexes: ['checkins_spot_id_created_at_idx'], run: (db, s) => spotFeed(db, s.spotId, { limit: 20 }) },
+  {
+    name: 'rider history',
+    indexes: ['checkins_user_id_created_at_idx', 'checkins_user_spot_window_uq'],
+    run: (db, s) => riderHistory(db, s.userId, { limit: 20 }),
+  },
+  {
+    name: 'rider history, next page',
+    indexes: ['checkins_user_id_created_at_idx'],
+    run: (db, s) => riderHistory(db, s.userId, { limit: 20, after: s.historyCursor }),
+  },
+  { name: 'spots near me (2 km)', indexes: ['spots_active_location_idx'], run: (db, s) => spotsNear(db, { ...s.point, radiusM: 2_000, limit: 50 }) },
+  { name: 'saved spots', indexes: ['saved_spots_pk'], run: (db, s) => savedSpotsOf(db, s.userId) },
+  { name: 'achievements', indexes: ['user_achievements_pk'], run: (db, s) => achievementsOf(db, s.userId) },
+  { name: 'spot leaderboard (30 days)', indexes: ['checkins_spot_id_created_at_idx'], run: (db, s) => spotLeaderboard(db, s.spotId, { asOf: AS_OF }) },
+  { name: 'leaderboard (30 days)', indexes: ['checkins_landed_created_at_idx'], run: (db) => leaderboard(db, { asOf: AS_OF }) },
+];
+
+/**
+ * `n` parameter sets from the seeded data: spots weighted the way riders
+ * pick them (a random check-in's spot, so busy spots come up more), riders
+ * with at least 21 check-ins (so a second history page exists), and a point
+ * a few metres from a spot. Deterministic for a given database.
+ */
+export async function drawSamples(db: SqlRunner, n: number): Promise<Sample[]> {
+  const { rows } = await db.query<{ spot_id: string; user_id: string; latitude: number; longitude: number; cursor_at: string; cursor_id: string }>(
+    `WITH picks AS (
+       SELECT c.spot_id, row_number() OVER (ORDER BY md5(c.id::text)) AS k FROM checkins c
+        WHERE c.archived_at IS NULL ORDER BY md5(c.id::text) LIMIT $1),
+     riders AS (
+       SELECT user_id, row_number() OVER (ORDER BY md5(user_id::text)) AS k
+         FROM checkins GROUP BY user_id HAVING count(*) > 21 ORDER BY md5(user_id::text) LIMIT $1)
+     SELECT p.spot_id, r.user_id, s.latitude + 0.0003 AS latitude, s.longitude - 0.0002 AS longitude,
+            h.created_at::text AS cursor_at, h.id AS cursor_id
+       FROM picks p
+       JOIN riders r ON r.k = 1 + (p.k - 1) % (SELECT count(*) FROM riders)
+       JOIN spots s ON s.id = p.spot_id
+       CROSS JOIN LATERAL (SELECT created_at, id FROM checkins
+                            WHERE user_id = r.user_id AND archived_at IS NULL
+                            ORDER BY created_at DESC, id DESC OFFSET 19 LIMIT 1) h`,
+    [n],
+  );
+  if (rows.length === 0) throw new Error('no seeded check-ins to sample from: seed the database first');
+  return rows.map((r) => ({
+    spotId: r.spot_id,
+    userId: r.user_id,
+    point: { latitude: Number(r.latitude), longitude: Number(r.longitude) },
+    historyCursor: { createdAt: r.cursor_at, id: r.cursor_id },
+  }));
+}

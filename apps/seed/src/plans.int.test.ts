@@ -1,0 +1,70 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { schema } from '@skatehubba/db';
+import { openTestDatabase, withDatabase, type TestDatabase } from '@skatehubba/testing';
+import { SeedGenerator } from './generate';
+import { drawSamples, HOT_QUERIES, type Sample } from './hot-queries';
+import { loadTables, type SqlRunner } from './load';
+import { PROFILES } from './profiles';
+
+// Plan shape on the Postgres server, seeded at the medium profile (100k
+// check-ins) and analyzed: every hot query's plan uses the index its doc
+// comment names, and no sequential scan touches a table of more than 10k
+// rows. EXPLAIN (FORMAT JSON) with the real parameters; shapes, not timings.
+const engine = inject('engine');
+const BIG_TABLE_ROWS = 10_000;
+let t: TestDatabase<Record<string, never>>;
+let pool: pg.Pool;
+let runner: SqlRunner;
+let sample: Sample;
+const captured: { sql: string; params: unknown[] }[] = [];
+
+describe.runIf(engine === 'postgres')('hot query plans on the medium profile', () => {
+  beforeAll(async () => {
+    t = await openTestDatabase({});
+    const conn = await t.connect();
+    const loader: SqlRunner = { query: async (text, params) => ({ rows: await conn.query(text, params) }) };
+    await conn.query('BEGIN');
+    await loadTables(loader, new SeedGenerator(1, PROFILES.medium));
+    await conn.query('COMMIT');
+    await conn.query('ANALYZE');
+    await conn.close();
+    // A drizzle instance that records the SQL each query function sends.
+    const [{ current_database: name }] = (await t.query<{ current_database: string }>('SELECT current_database()')) as [{ current_database: string }];
+    pool = new pg.Pool({ connectionString: withDatabase(inject('postgresUrl'), name), max: 2 });
+    runner = { query: async (text, params) => ({ rows: (await pool.query(text, params as unknown[])).rows }) };
+    [sample] = (await drawSamples(runner, 1)) as [Sample];
+  }, 300_000);
+  afterAll(async () => {
+    await pool?.end();
+    await t?.close();
+  });
+
+  it.each(HOT_QUERIES.map((q) => [q.name, q] as const))('%s uses its index and no big sequential scan', async (_, query) => {
+    captured.length = 0;
+    const db = drizzle(pool, { schema, logger: { logQuery: (sql, params) => void captured.push({ sql, params }) } });
+    await query.run(db as never, sample);
+    expect(captured).toHaveLength(1);
+    const { rows } = await runner.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${captured[0]!.sql}`, captured[0]!.params);
+    const nodes: { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: unknown[] }[] = [];
+    const walk = (node: (typeof nodes)[number]) => {
+      nodes.push(node);
+      for (const child of node.Plans ?? []) walk(child as (typeof nodes)[number]);
+    };
+    walk((rows[0]!['QUERY PLAN'] as [{ Plan: (typeof nodes)[number] }])[0].Plan);
+
+    const indexes = nodes.filter((n) => n['Index Name']).map((n) => n['Index Name']);
+    expect(
+      indexes.some((name) => query.indexes.includes(name!)),
+      `${JSON.stringify(nodes.map((n) => n['Node Type']))} read ${JSON.stringify(indexes)}, expected one of ${JSON.stringify(query.indexes)}`,
+    ).toBe(true);
+    const { rows: sizes } = await runner.query<{ relname: string; reltuples: number }>(
+      "SELECT relname, reltuples::float8 AS reltuples FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'",
+    );
+    const big = new Set(sizes.filter((s) => s.reltuples > BIG_TABLE_ROWS).map((s) => s.relname));
+    expect(big.has('checkins')).toBe(true);
+    const bigSeqScans = nodes.filter((n) => n['Node Type'] === 'Seq Scan' && big.has(n['Relation Name'] ?? ''));
+    expect(bigSeqScans.map((n) => n['Relation Name'])).toEqual([]);
+  });
+});
