@@ -156,3 +156,33 @@ describe('relations', () => {
     expect(found!.achievements[0]!.user.id).toBe(rider!.id);
   });
 });
+
+describe('index strategy', () => {
+  it('has exactly the indexes the README lists, each with its reason', async () => {
+    const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.split('Every index and why it exists')[1]!.split('\n### ')[0]!;
+    const listed = [...section.matchAll(/`([a-z_]+_(?:pk|uq|idx))`/g)].map((m) => m[1]!).sort();
+    const rows = await t.query<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1");
+    expect(listed).toEqual(rows.map((r) => r.name));
+  });
+
+  it('has no index whose columns are a leading prefix of another on the same table (a duplicate)', async () => {
+    const rows = await t.query<{ table_name: string; name: string; keys: string; predicate: string | null; is_unique: boolean }>(`
+      SELECT i.indrelid::regclass::text AS table_name, c.relname AS name, i.indisunique AS is_unique,
+             pg_get_expr(i.indpred, i.indrelid) AS predicate,
+             array_to_string(ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k), ',') AS keys
+        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+       WHERE c.relnamespace = 'public'::regnamespace`);
+    const redundant = rows.filter((a) =>
+      rows.some(
+        (b) =>
+          a !== b &&
+          a.table_name === b.table_name &&
+          !a.is_unique &&
+          a.predicate === b.predicate &&
+          `${b.keys},`.startsWith(`${a.keys},`),
+      ),
+    );
+    expect(redundant.map((r) => r.name)).toEqual([]);
+  });
+});

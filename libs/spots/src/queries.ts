@@ -41,7 +41,11 @@ async function checkinPage(db: Db, scope: SQL, limit: number, after: CheckinCurs
         after ? sql`(${checkins.created_at}, ${checkins.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : undefined,
       ),
     )
-    .orderBy(desc(checkins.created_at), desc(checkins.id))
+    // NULLS LAST to match the index exactly: drizzle's .desc() index columns are
+    // DESC NULLS LAST, and a plain DESC (NULLS FIRST) order makes Postgres sort
+    // every check-in of the spot instead of reading 21 index entries (6.5 ms
+    // against 0.25 ms for a spot with 4,242 check-ins).
+    .orderBy(sql`${checkins.created_at} DESC NULLS LAST`, sql`${checkins.id} DESC NULLS LAST`)
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
