@@ -1,3 +1,4 @@
+import { pgErrorFields } from '@skatehubba/schema-kit';
 import { SEED_TABLES, TABLE_SPECS, type Row, type SeedGenerator, type SeedTable } from './generate';
 import { ProgressBar, type StageTiming } from './progress';
 
@@ -48,7 +49,7 @@ async function insertBatch(db: SqlRunner, table: SeedTable, text: string, rows: 
   try {
     await db.query(text, columns);
   } catch (error) {
-    const e = error as { constraint?: string; message?: string; detail?: string };
+    const e = pgErrorFields(error) ?? { message: String((error as Error).message ?? error), constraint: undefined, detail: undefined };
     const rule = e.constraint;
     throw new SeedError(
       table,

@@ -1,28 +1,11 @@
 import { expect } from 'vitest';
+import { pgErrorFields, type PgErrorFields } from '@skatehubba/schema-kit';
 
-/** The fields Postgres reports for a refused statement, from node-postgres or PGlite. */
-export interface DatabaseRefusal {
-  code: string;
-  constraint: string | undefined;
-  message: string;
-}
+/** The fields Postgres reports for a refused statement, from any driver (see pgErrorFields). */
+export type DatabaseRefusal = PgErrorFields;
 
 /** Finds the Postgres error under drizzle's DrizzleQueryError wrapper, if any. */
-export function asDatabaseRefusal(error: unknown): DatabaseRefusal | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const e = current as { code?: unknown; constraint?: unknown; message?: unknown; cause?: unknown };
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
-      return {
-        code: e.code,
-        constraint: typeof e.constraint === 'string' ? e.constraint : undefined,
-        message: String(e.message),
-      };
-    }
-    current = e.cause;
-  }
-  return undefined;
-}
+export const asDatabaseRefusal = (error: unknown): DatabaseRefusal | undefined => pgErrorFields(error);
 
 /**
  * Asserts that the statement is refused by the named constraint (or
