@@ -1,10 +1,9 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDb, MIGRATIONS_FOLDER, migrateDb, type DbHandle } from '@skatehubba/db';
-import { randomSuffix, withDatabase } from '@skatehubba/testing';
+import { emptyDatabaseTarget } from '@skatehubba/testing';
 import { SEED_TABLES, SeedGenerator } from './generate';
 import { loadTables, type SqlRunner } from './load';
 import { PROFILES } from './profiles';
@@ -19,26 +18,13 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
+/** An empty database on this run's engine: in-memory PGlite, or a new database on the server. */
 async function emptyDatabase(): Promise<DbHandle> {
-  if (engine === 'pglite') {
-    const handle = await createDb({ driver: 'pglite' });
-    cleanups.push(() => handle.close());
-    return handle;
-  }
-  const url = inject('postgresUrl');
-  const name = `skatehubba_upgrade_${randomSuffix()}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const target = withDatabase(url, name);
-  const handle =
-    engine === 'neon-ws'
-      ? await createDb({ driver: 'neon-serverless', url: target, max: 2, local: { wsProxy: inject('neonWsProxy') } })
-      : await createDb({ driver: 'node-postgres', url: target, max: 2 });
+  const { options, drop } = await emptyDatabaseTarget();
+  const handle = await createDb(options);
   cleanups.push(async () => {
     await handle.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await drop();
   });
   return handle;
 }

@@ -1,6 +1,5 @@
-import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { hasSessions, randomSuffix, withDatabase } from '@skatehubba/testing';
+import { emptyDatabaseTarget, hasSessions } from '@skatehubba/testing';
 import { createDb, type DbHandle } from './client';
 import { migrateDb } from './migrate';
 
@@ -15,27 +14,11 @@ afterAll(async () => {
 
 /** An empty database on this run's engine: in-memory PGlite, or a new database on the server. */
 async function emptyDatabase(): Promise<DbHandle> {
-  if (engine === 'pglite') {
-    const handle = await createDb({ driver: 'pglite' });
-    cleanups.push(() => handle.close());
-    return handle;
-  }
-  const url = inject('postgresUrl');
-  const name = `skatehubba_zero_${randomSuffix()}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const target = withDatabase(url, name);
-  const handle =
-    engine === 'postgres'
-      ? await createDb({ driver: 'node-postgres', url: target, max: 2 })
-      : engine === 'neon-ws'
-        ? await createDb({ driver: 'neon-serverless', url: target, max: 2, local: { wsProxy: inject('neonWsProxy') } })
-        : await createDb({ driver: 'neon-http', url: target, local: { fetchEndpoint: inject('neonFetchEndpoint') } });
+  const { options, drop } = await emptyDatabaseTarget();
+  const handle = await createDb(options);
   cleanups.push(async () => {
     await handle.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await drop();
   });
   return handle;
 }

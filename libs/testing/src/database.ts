@@ -90,47 +90,28 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
     };
   }
 
-  if (engine === 'neon-ws') {
-    useLocalNeon();
-    const pool = new NeonPool({ connectionString: url, max: 20 });
-    pool.on('error', ignoreShutdown);
-    const db = drizzleNeonWs({ client: pool, schema });
-    return {
-      engine,
-      db: db as unknown as PgDatabase<PgQueryResultHKT, S>,
-      async query<R>(statement: SQL | string) {
-        const result = typeof statement === 'string' ? await pool.query(statement) : await db.execute(statement);
-        return result.rows as R[];
-      },
-      async connect() {
-        const client = new NeonClient({ connectionString: url });
-        client.on('error', ignoreShutdown);
-        await client.connect();
-        return {
-          query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[],
-          close: () => client.end(),
-        };
-      },
-      async close() {
-        await pool.end();
-        await drop();
-      },
-    };
-  }
-
-  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  // postgres and neon-ws: @neondatabase/serverless's Pool and Client are
+  // node-postgres subclasses (over a WebSocket), so one code path serves both.
+  if (engine === 'neon-ws') useLocalNeon();
+  const Pool = (engine === 'neon-ws' ? NeonPool : pg.Pool) as typeof pg.Pool;
+  const Client = (engine === 'neon-ws' ? NeonClient : pg.Client) as typeof pg.Client;
+  const pool = new Pool({ connectionString: url, max: 20 });
   pool.on('connect', (client) => client.on('error', ignoreShutdown));
   pool.on('error', ignoreShutdown);
-  const db = drizzleNodePg(pool, { schema });
+  const db = (engine === 'neon-ws' ? drizzleNeonWs({ client: pool as unknown as NeonPool, schema }) : drizzleNodePg({ client: pool, schema })) as unknown as PgDatabase<
+    PgQueryResultHKT,
+    S
+  >;
   return {
     engine,
-    db: db as unknown as PgDatabase<PgQueryResultHKT, S>,
+    db,
     async query<R>(statement: SQL | string) {
-      const result = typeof statement === 'string' ? await pool.query(statement) : await db.execute(statement);
-      return result.rows as R[];
+      if (typeof statement === 'string') return (await pool.query(statement)).rows as R[];
+      return ((await db.execute(statement)) as unknown as { rows: R[] }).rows;
     },
     async connect() {
-      const client = new pg.Client({ connectionString: url });
+      const client = new Client({ connectionString: url });
+      client.on('error', ignoreShutdown);
       await client.connect();
       return {
         query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[],
@@ -157,4 +138,39 @@ function useLocalNeon() {
   neonConfig.pipelineConnect = false;
   neonConfig.pipelineTLS = false;
   neonConfig.fetchEndpoint = inject('neonFetchEndpoint');
+}
+
+/**
+ * Where to open a new, empty (unmigrated) database on this run's engine, in
+ * the shape `createDb()` of `@skatehubba/db` takes, and how to drop it: for
+ * the tests of the migrations themselves. PGlite: in memory, nothing to drop.
+ */
+export type EmptyDatabaseTarget =
+  | { driver: 'pglite' }
+  | { driver: 'node-postgres'; url: string; max: number }
+  | { driver: 'neon-serverless'; url: string; max: number; local: { wsProxy: string } }
+  | { driver: 'neon-http'; url: string; local: { fetchEndpoint: string } };
+
+export async function emptyDatabaseTarget(): Promise<{ options: EmptyDatabaseTarget; drop(): Promise<void> }> {
+  const engine = inject('engine');
+  if (engine === 'pglite') return { options: { driver: 'pglite' }, drop: async () => undefined };
+  const baseUrl = inject('postgresUrl');
+  const name = `skatehubba_empty_${randomSuffix()}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = withDatabase(baseUrl, name);
+  const options: EmptyDatabaseTarget =
+    engine === 'postgres'
+      ? { driver: 'node-postgres', url, max: 2 }
+      : engine === 'neon-ws'
+        ? { driver: 'neon-serverless', url, max: 2, local: { wsProxy: inject('neonWsProxy') } }
+        : { driver: 'neon-http', url, local: { fetchEndpoint: inject('neonFetchEndpoint') } };
+  return {
+    options,
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
 }
