@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { checkins, type Checkin } from './checkins';
 import { LATITUDE_RANGE, LONGITUDE_RANGE } from './constants';
@@ -203,21 +203,20 @@ function windowStart({ asOf = new Date(), days = 30 }: LeaderboardWindow) {
 
 const landedCount = sql<number>`count(*)::int`;
 
-/**
- * Top riders by landed live check-ins at one spot in the window. Served by
- * `checkins_spot_id_created_at_idx` (a range on created_at within the spot).
- */
-export function spotLeaderboard(db: Db, spotId: string, window: LeaderboardWindow = {}): Promise<LeaderboardEntry[]> {
+/** Riders ranked by landed live check-ins in the window, optionally within one spot. */
+function topLanded(db: Db, window: LeaderboardWindow, spotId?: string): Promise<LeaderboardEntry[]> {
   const { since, until } = windowStart(window);
   return db
     .select({ userId: checkins.user_id, landed: landedCount })
     .from(checkins)
     .where(
       and(
-        eq(checkins.spot_id, spotId),
+        spotId ? eq(checkins.spot_id, spotId) : undefined,
         gte(checkins.created_at, since),
-        sql`${checkins.created_at} <= ${until}`,
-        eq(checkins.trick_status, 'landed'),
+        lte(checkins.created_at, until),
+        // A literal, not a bound parameter: the planner must see it to match
+        // the predicate of checkins_landed_created_at_idx.
+        sql`${checkins.trick_status} = 'landed'`,
         isNull(checkins.archived_at),
       ),
     )
@@ -227,24 +226,18 @@ export function spotLeaderboard(db: Db, spotId: string, window: LeaderboardWindo
 }
 
 /**
+ * Top riders by landed live check-ins at one spot in the window. Served by
+ * `checkins_spot_id_created_at_idx` (a range on created_at within the spot).
+ */
+export function spotLeaderboard(db: Db, spotId: string, window: LeaderboardWindow = {}): Promise<LeaderboardEntry[]> {
+  return topLanded(db, window, spotId);
+}
+
+/**
  * Top riders by landed live check-ins across all spots in the window. Served
  * by `checkins_landed_created_at_idx` (created_at, user_id) WHERE landed and
  * live: an index-only range scan, one entry per landed check-in in the window.
  */
 export function leaderboard(db: Db, window: LeaderboardWindow = {}): Promise<LeaderboardEntry[]> {
-  const { since, until } = windowStart(window);
-  return db
-    .select({ userId: checkins.user_id, landed: landedCount })
-    .from(checkins)
-    .where(
-      and(
-        gte(checkins.created_at, since),
-        sql`${checkins.created_at} <= ${until}`,
-        sql`${checkins.trick_status} = 'landed'`,
-        isNull(checkins.archived_at),
-      ),
-    )
-    .groupBy(checkins.user_id)
-    .orderBy(desc(landedCount), checkins.user_id)
-    .limit(window.limit ?? 10);
+  return topLanded(db, window);
 }
