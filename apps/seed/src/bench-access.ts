@@ -25,7 +25,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { schema } from '@skatehubba/db';
 import { SEED_ANCHOR } from './generate';
-import { drawSamples, HOT_QUERIES, type HotQuery, type Sample } from './hot-queries';
+import { drawSamples, explainHotQuery, HOT_QUERIES, type HotQuery, type Sample } from './hot-queries';
 import type { SqlRunner } from './load';
 import { parseOptions } from './options';
 import { PROFILES } from './profiles';
@@ -72,16 +72,7 @@ async function timeIt(fn: () => Promise<unknown>): Promise<number> {
 
 /** Plan check: reads an index, and no sequential scan over a table of more than 10k rows. */
 async function planUsesIndex(pool: pg.Pool, query: HotQuery, sample: Sample, big: Set<string>): Promise<boolean> {
-  const captured: { sql: string; params: unknown[] }[] = [];
-  const db = drizzle(pool, { schema, logger: { logQuery: (sql, params) => void captured.push({ sql, params }) } });
-  await query.run(db as never, sample);
-  const { rows } = await pool.query(`EXPLAIN (FORMAT JSON) ${captured[0]!.sql}`, captured[0]!.params as unknown[]);
-  const nodes: { 'Node Type': string; 'Relation Name'?: string; Plans?: unknown[] }[] = [];
-  const walk = (node: (typeof nodes)[number]) => {
-    nodes.push(node);
-    for (const child of node.Plans ?? []) walk(child as (typeof nodes)[number]);
-  };
-  walk((rows[0]['QUERY PLAN'] as [{ Plan: (typeof nodes)[number] }])[0].Plan);
+  const nodes = await explainHotQuery(pool, query, sample);
   const indexed = nodes.some((n) => ['Index Scan', 'Index Only Scan', 'Bitmap Index Scan'].includes(n['Node Type']));
   const bigSeq = nodes.some((n) => n['Node Type'] === 'Seq Scan' && big.has(n['Relation Name'] ?? ''));
   return indexed && !bigSeq;

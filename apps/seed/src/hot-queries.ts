@@ -1,4 +1,7 @@
+import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type pg from 'pg';
+import { schema } from '@skatehubba/db';
 import { achievementsOf } from '@skatehubba/gamification';
 import { leaderboard, riderHistory, savedSpotsOf, spotFeed, spotLeaderboard, spotsNear, type CheckinCursor } from '@skatehubba/spots';
 import { SEED_ANCHOR } from './generate';
@@ -37,8 +40,11 @@ export const HOT_QUERIES: HotQuery[] = [
   },
   {
     name: 'rider history, next page',
+    // Not `ordered`: a rider has tens of check-ins, and depending on the
+    // sampled statistics the planner reads them in index order or fetches and
+    // sorts them; both cost well under a millisecond. Busy spots (the spot
+    // feed) are where a sort would read thousands of rows.
     indexes: ['checkins_user_id_created_at_idx'],
-    ordered: true,
     run: (db, s) => riderHistory(db, s.userId, { limit: 20, after: s.historyCursor }),
   },
   { name: 'spots near me (2 km)', indexes: ['spots_active_location_idx'], run: (db, s) => spotsNear(db, { ...s.point, radiusM: 2_000, limit: 50 }) },
@@ -79,4 +85,32 @@ export async function drawSamples(db: SqlRunner, n: number): Promise<Sample[]> {
     point: { latitude: Number(r.latitude), longitude: Number(r.longitude) },
     historyCursor: { createdAt: r.cursor_at, id: r.cursor_id },
   }));
+}
+
+/** One node of an EXPLAIN (FORMAT JSON) plan, with the fields the plan checks read. */
+export interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+/**
+ * Runs a hot query once through a drizzle instance that records the SQL it
+ * sends, then EXPLAINs that SQL with the same parameters and returns every
+ * plan node, root first. The query must send exactly one statement.
+ */
+export async function explainHotQuery(pool: pg.Pool, query: HotQuery, sample: Sample): Promise<PlanNode[]> {
+  const captured: { sql: string; params: unknown[] }[] = [];
+  const db = drizzle(pool, { schema, logger: { logQuery: (sql, params) => void captured.push({ sql, params }) } });
+  await query.run(db as unknown as Db, sample);
+  if (captured.length !== 1) throw new Error(`${query.name} sent ${captured.length} statements; the plan check expects one`);
+  const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${captured[0]!.sql}`, captured[0]!.params);
+  const nodes: PlanNode[] = [];
+  const walk = (node: PlanNode) => {
+    nodes.push(node);
+    for (const child of node.Plans ?? []) walk(child);
+  };
+  walk(rows[0]!['QUERY PLAN'][0].Plan);
+  return nodes;
 }

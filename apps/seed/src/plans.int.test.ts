@@ -1,10 +1,8 @@
-import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { schema } from '@skatehubba/db';
 import { openTestDatabase, withDatabase, type TestDatabase } from '@skatehubba/testing';
 import { SeedGenerator } from './generate';
-import { drawSamples, HOT_QUERIES, type Sample } from './hot-queries';
+import { drawSamples, explainHotQuery, HOT_QUERIES, type Sample } from './hot-queries';
 import { loadTables, type SqlRunner } from './load';
 import { PROFILES } from './profiles';
 
@@ -18,7 +16,6 @@ let t: TestDatabase<Record<string, never>>;
 let pool: pg.Pool;
 let runner: SqlRunner;
 let sample: Sample;
-const captured: { sql: string; params: unknown[] }[] = [];
 
 describe.runIf(engine === 'postgres')('hot query plans on the medium profile', () => {
   beforeAll(async () => {
@@ -30,7 +27,6 @@ describe.runIf(engine === 'postgres')('hot query plans on the medium profile', (
     await conn.query('COMMIT');
     await conn.query('ANALYZE');
     await conn.close();
-    // A drizzle instance that records the SQL each query function sends.
     const [{ current_database: name }] = (await t.query<{ current_database: string }>('SELECT current_database()')) as [{ current_database: string }];
     pool = new pg.Pool({ connectionString: withDatabase(inject('postgresUrl'), name), max: 2 });
     runner = { query: async (text, params) => ({ rows: (await pool.query(text, params as unknown[])).rows }) };
@@ -42,18 +38,7 @@ describe.runIf(engine === 'postgres')('hot query plans on the medium profile', (
   });
 
   it.each(HOT_QUERIES.map((q) => [q.name, q] as const))('%s: reads its index (in order for keyset pages), no big sequential scan', async (_, query) => {
-    captured.length = 0;
-    const db = drizzle(pool, { schema, logger: { logQuery: (sql, params) => void captured.push({ sql, params }) } });
-    await query.run(db as never, sample);
-    expect(captured).toHaveLength(1);
-    const { rows } = await runner.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${captured[0]!.sql}`, captured[0]!.params);
-    const nodes: { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: unknown[] }[] = [];
-    const walk = (node: (typeof nodes)[number]) => {
-      nodes.push(node);
-      for (const child of node.Plans ?? []) walk(child as (typeof nodes)[number]);
-    };
-    walk((rows[0]!['QUERY PLAN'] as [{ Plan: (typeof nodes)[number] }])[0].Plan);
-
+    const nodes = await explainHotQuery(pool, query, sample);
     const indexes = nodes.filter((n) => n['Index Name']).map((n) => n['Index Name']);
     expect(
       indexes.some((name) => query.indexes.includes(name!)),

@@ -25,6 +25,10 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
+/** A fresh 10-minute bucket for every check-in, so none is refused as a duplicate. */
+let bucket = 0;
+const nextBucket = () => new Date(Date.UTC(2026, 0, 1) + bucket++ * 600_000);
+
 const LONG = [
   'x'.repeat(50), // display name limit
   'x'.repeat(51),
@@ -59,13 +63,13 @@ const COLUMNS = [
   {
     column: 'checkins.trick',
     schema: checkinInsertSchema,
-    row: (value: string) => buildCheckin(rider, spot, { trick: value, created_at: new Date(Date.UTC(2026, 0, 1) + Math.floor(Math.random() * 1e12)) }),
+    row: (value: string) => buildCheckin(rider, spot, { trick: value, created_at: nextBucket() }),
     insert: (row: object) => t.db.insert(schema.checkins).values(row as never).returning({ id: schema.checkins.id, stored: schema.checkins.trick }),
   },
   {
     column: 'checkins.note',
     schema: checkinInsertSchema,
-    row: (value: string) => buildCheckin(rider, spot, { note: value, created_at: new Date(Date.UTC(2026, 0, 1) + Math.floor(Math.random() * 1e12)) }),
+    row: (value: string) => buildCheckin(rider, spot, { note: value, created_at: nextBucket() }),
     insert: (row: object) => t.db.insert(schema.checkins).values(row as never).returning({ id: schema.checkins.id, stored: schema.checkins.note }),
   },
   {
