@@ -24,7 +24,7 @@ import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { schema } from '@skatehubba/db';
-import { SEED_ANCHOR } from './generate';
+import { startOfUtcDay } from './generate';
 import { drawSamples, explainHotQuery, HOT_QUERIES, type HotQuery, type Sample } from './hot-queries';
 import type { SqlRunner } from './load';
 import { parseOptions } from './options';
@@ -179,7 +179,7 @@ try {
         try {
           for (let n = 0; n < WRITES_PER_WRITER; n++) {
             // A fresh 10-minute bucket per row after the seeded months: never a duplicate.
-            const createdAt = new Date(SEED_ANCHOR + (++bucket) * 600_000);
+            const createdAt = new Date(startOfUtcDay(Date.now()) + (++bucket) * 600_000);
             await client.query(
               `INSERT INTO ${table} (id, user_id, spot_id, trick, trick_status, stance, note, created_at, updated_at)
                VALUES ($1, $2, $3, 'kickflip', 'landed', 'regular', NULL, $4, $4)`,

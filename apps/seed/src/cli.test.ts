@@ -1,10 +1,12 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, truncate } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { DATA_DIR_LOCK_FILE } from '@skatehubba/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -13,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const tsx = join(root, 'node_modules/.bin/tsx');
+// What the Nx targets run: one process, so Ctrl-C reaches the seed itself.
+const node = [process.execPath, '--import', 'tsx'];
 const tiny = ['--users', '30', '--spots', '8', '--checkins', '120'];
 
 interface Run {
@@ -24,7 +27,7 @@ interface Run {
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [main, ...args], { env: { ...process.env, DATABASE_URL: '', NODE_ENV: '', ...env } });
+    const child = spawn(node[0]!, [...node.slice(1), main, ...args], { cwd: root, env: { ...process.env, DATABASE_URL: '', NODE_ENV: '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -67,60 +70,236 @@ describe('guards', { timeout: 60_000 }, () => {
   it('answers a bad option with usage and exit 2', async () => {
     const r = await run(['load', '--profile', 'huge']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--profile must be one of small, medium, large/);
+    expect(r.stderr).toMatch(/^seed: --profile must be one of small, medium, large, got huge$/m);
+  });
+});
+
+describe('options and checks before anything is opened', { timeout: 60_000 }, () => {
+  it.each([
+    [['load', '--users', '-5'], /^seed: --users must be a whole number >= 0, got "-5"$/m],
+    [['serve', '--port', 'abc'], /^seed: --port must be a whole number from 0 to 65535 \(0: any free port\), got "abc"$/m],
+    [['load', '--anchor', 'yesterday'], /^seed: --anchor must be a calendar day as YYYY-MM-DD/m],
+    [['load', '--nope'], /^seed: unknown option --nope$/m],
+  ])('%j exits 2 with its own message', async (args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('checks the port before it opens or seeds anything', async () => {
+    const taken = createServer();
+    const port = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as { port: number }).port)));
+    try {
+      const dataDir = join(dir, 'port-taken');
+      const started = Date.now();
+      const r = await run(['serve', '--port', String(port), '--data-dir', dataDir, ...tiny]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^seed: port ${port} on 127\\.0\\.0\\.1 is in use .*Pass --port N for another port, or --port 0 for any free one\\.$`, 'm'));
+      // Nothing was created, let alone seeded: the refusal came first.
+      expect(existsSync(dataDir)).toBe(false);
+      expect(r.stdout).not.toMatch(/^seeded /m);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      taken.close();
+    }
   });
 });
 
 describe('load on the embedded database', { timeout: 180_000 }, () => {
-  it('seeds, then reuses the data on the next run, and starts over only with --reset', async () => {
-    const dataDir = join(dir, 'load');
-    const first = await run(['load', '--data-dir', dataDir, ...tiny]);
+  it('creates a missing folder with its parents, seeds, says what it reuses, and starts over only with --reset', async () => {
+    const dataDir = join(dir, 'nested', 'a', 'b');
+    const first = await run(['load', '--data-dir', dataDir, ...tiny, '--anchor', '2026-06-01']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/checkins\s+120\s/);
-    expect(first.stdout).toMatch(/riders:/);
+    expect(first.stdout).toContain(`seeded ${dataDir} (profile small (counts overridden), seed 1: 30 riders, 8 spots, 120 check-ins, timeline ending 2026-06-01)`);
+    expect(first.stdout).toMatch(/riders to log in as/);
 
-    const second = await run(['load', '--data-dir', dataDir, ...tiny, '--seed', '99']);
-    expect(second.code, second.stderr).toBe(0);
-    expect(second.stderr).toMatch(/already has 30 riders: reusing it \(pass --reset to start over\)/);
+    const same = await run(['load', '--data-dir', dataDir, ...tiny]);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).toContain(`${dataDir} already holds profile small, seed 1, timeline ending 2026-06-01: 30 riders, 8 spots, 120 check-ins; reusing it unchanged.`);
+    expect(same.stderr).not.toMatch(/You asked for/);
+
+    const other = await run(['load', '--data-dir', dataDir, '--profile', 'medium', '--seed', '99']);
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stderr).toContain('reusing it unchanged');
+    expect(other.stderr).toContain('You asked for profile medium, seed 99: 10,000 riders, 2,500 spots, 100,000 check-ins.');
+    expect(other.stderr).toContain(`To re-seed it that way (deletes what it holds): npx nx run seed:load -- --reset --data-dir ${dataDir} --profile medium --seed 99`);
+    expect(other.stdout).not.toMatch(/^seeded /m);
 
     const reset = await run(['load', '--data-dir', dataDir, '--reset', '--users', '12', '--spots', '4', '--checkins', '40']);
     expect(reset.code, reset.stderr).toBe(0);
     expect(reset.stderr).toMatch(/users\s+12\s/);
   });
-});
 
-describe('serve', { timeout: 180_000 }, () => {
-  it('serves the seeded database over the Postgres protocol and stops cleanly on Ctrl-C', async () => {
-    const port = await freePort();
-    const child = spawn(tsx, [main, 'serve', '--port', String(port), '--data-dir', join(dir, 'serve'), ...tiny], {
+  it('diagnoses a folder it cannot open in one line, with the command that starts over', async () => {
+    const dataDir = join(dir, 'broken');
+    expect((await run(['load', '--data-dir', dataDir, ...tiny])).code).toBe(0);
+    await truncate(join(dataDir, 'global', 'pg_control'), 100);
+    const r = await run(['load', '--data-dir', dataDir, ...tiny]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^seed: cannot open the embedded database in ${dataDir} \\(made by PostgreSQL 18; PGlite said: .*\\)\\. It was left half-written`, 'm'));
+    expect(r.stderr).toContain(`Start over (deletes what it holds): npx nx run seed:load -- --reset --data-dir ${dataDir}`);
+    expect(r.stderr).not.toMatch(/RuntimeError|wasm-function|    at /);
+    const again = await run(['load', '--reset', '--data-dir', dataDir, ...tiny]);
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  it('stops on Ctrl-C mid-seed, rolls back, and exits 130 with the folder usable', async () => {
+    const dataDir = join(dir, 'interrupted');
+    const child = spawn(node[0]!, [...node.slice(1), main, 'load', '--data-dir', dataDir, '--users', '3000', '--spots', '300', '--checkins', '60000'], {
+      cwd: root,
       env: { ...process.env, DATABASE_URL: '', NODE_ENV: '' },
     });
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', () => undefined);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    try {
-      const deadline = Date.now() + 90_000;
-      while (!stdout.includes('Ctrl-C to stop')) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`serve did not come up:\n${stdout}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(stdout).toContain(`postgres://postgres@127.0.0.1:${port}/postgres`);
-      expect(stdout).toMatch(/psql "postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres\?sslmode=disable"/);
-      expect(stdout).toMatch(/drizzle-kit studio/);
+    while (!/checkins/.test(stderr) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/^seed: interrupted before the seed committed: nothing was kept\. Run the same command again to seed\.$/m);
+    expect(existsSync(join(dataDir, DATA_DIR_LOCK_FILE))).toBe(false);
+    const next = await run(['load', '--data-dir', dataDir, ...tiny]);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout).toMatch(/seeded .*30 riders, 8 spots, 120 check-ins/);
+  });
+});
 
-      const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+interface Served {
+  port: number;
+  stdout: () => string;
+  child: ChildProcessWithoutNullStreams;
+  exited: Promise<number | null>;
+}
+
+async function startServe(dataDir: string, extra: string[] = []): Promise<Served> {
+  const child = spawn(node[0]!, [...node.slice(1), main, 'serve', '--port', '0', '--data-dir', dataDir, ...tiny, ...extra], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: '', NODE_ENV: '' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const deadline = Date.now() + 90_000;
+  while (!stdout.includes('Ctrl-C to stop')) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`serve did not come up:\n${stdout}\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const port = Number(/127\.0\.0\.1:(\d+)\/postgres/.exec(stdout)![1]);
+  return { port, stdout: () => stdout, child, exited };
+}
+
+describe('serve', { timeout: 180_000 }, () => {
+  it('serves the seeded database over the Postgres protocol, with working logins, and stops cleanly on Ctrl-C', async () => {
+    const served = await startServe(join(dir, 'serve'));
+    const url = `postgres://postgres@127.0.0.1:${served.port}/postgres`;
+    try {
+      expect(served.stdout()).toMatch(/psql "postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres\?sslmode=disable"/);
+      expect(served.stdout()).toMatch(/drizzle-kit studio/);
+
+      const client = new pg.Client({ connectionString: url });
       await client.connect();
       const { rows } = await client.query<{ users: number; checkins: number }>(
         'SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM checkins)::int AS checkins',
       );
-      await client.end();
       expect(rows[0]).toEqual({ users: 30, checkins: 120 });
+      // Each printed token authenticates its rider the way an API would: by its SHA-256.
+      const logins = [...served.stdout().matchAll(/^ {4}@(\S+)\s+\d+ check-ins {2}(\S+)$/gm)].map((m) => ({ handle: m[1], token: m[2] }));
+      expect(logins).toHaveLength(3);
+      for (const { handle, token } of logins) {
+        const found = await client.query<{ handle: string }>(
+          `SELECT u.handle FROM sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.token_hash = encode(sha256(convert_to($1, 'UTF8')), 'hex') AND s.revoked_at IS NULL AND s.expires_at > now()`,
+          [token],
+        );
+        expect(found.rows).toEqual([{ handle }]);
+      }
+      await client.end();
     } finally {
-      child.kill('SIGINT');
+      served.child.kill('SIGINT');
     }
-    expect(await exited).toBe(0);
-    expect(stdout).toContain('stopped cleanly');
+    expect(await served.exited).toBe(0);
+    expect(served.stdout()).toContain('stopped cleanly');
+  });
+
+  it('gives a client that connects to an idle server a clean session: no setting, temp table or transaction of the last one', async () => {
+    const served = await startServe(join(dir, 'sessions'));
+    const url = `postgres://postgres@127.0.0.1:${served.port}/postgres`;
+    try {
+      const first = new pg.Client({ connectionString: url });
+      await first.connect();
+      await first.query("SELECT set_config('skatehubba.actor_id', '00000000-0000-4000-8000-000000000001', false)");
+      await first.query('CREATE TEMP TABLE left_behind (x int)');
+      await first.query('BEGIN');
+      await first.query("UPDATE users SET display_name = 'not committed' WHERE id = (SELECT id FROM users LIMIT 1)");
+      await first.end();
+
+      const next = new pg.Client({ connectionString: url });
+      await next.connect();
+      const { rows } = await next.query<{ actor: string | null; temp: string | null; uncommitted: number }>(
+        `SELECT nullif(current_setting('skatehubba.actor_id', true), '') AS actor, to_regclass('pg_temp.left_behind')::text AS temp,
+                (SELECT count(*)::int FROM users WHERE display_name = 'not committed') AS uncommitted`,
+      );
+      expect(rows).toEqual([{ actor: null, temp: null, uncommitted: 0 }]);
+      // And the next client is not inside the last one's transaction: its write commits on its own.
+      await next.query("UPDATE users SET display_name = 'committed' WHERE id = (SELECT id FROM users ORDER BY id LIMIT 1)");
+      await next.end();
+      const check = new pg.Client({ connectionString: url });
+      await check.connect();
+      expect((await check.query('SELECT count(*)::int AS n FROM users WHERE display_name = $1', ['committed'])).rows).toEqual([{ n: 1 }]);
+      await check.end();
+    } finally {
+      served.child.kill('SIGINT');
+    }
+    expect(await served.exited).toBe(0);
+  });
+
+  it('locks its folder: a second opener (load, --reset, serve) is refused at once, naming the holder; a stale lock is taken over', async () => {
+    const dataDir = join(dir, 'locked');
+    const served = await startServe(dataDir);
+    const pid = served.child.pid!;
+    try {
+      for (const args of [['load'], ['load', '--reset'], ['serve', '--port', '0']]) {
+        const r = await run([...args, '--data-dir', dataDir, ...tiny]);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr).toContain(`seed: ${dataDir} is in use by pid ${pid} (`);
+        expect(r.stderr).toContain(`Stop that process first (Ctrl-C in its terminal, or kill ${pid}), or use another folder with --data-dir.`);
+      }
+      // --reset was refused before it deleted anything: the server still serves every row.
+      const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${served.port}/postgres` });
+      await client.connect();
+      expect((await client.query('SELECT count(*)::int AS n FROM checkins')).rows).toEqual([{ n: 120 }]);
+      await client.end();
+    } finally {
+      // A crash: no chance to release the lock.
+      served.child.kill('SIGKILL');
+    }
+    await served.exited;
+    expect(existsSync(join(dataDir, DATA_DIR_LOCK_FILE))).toBe(true);
+    const after = await run(['load', '--data-dir', dataDir, ...tiny]);
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stderr).toContain(`took over ${dataDir} from pid ${pid}, which no longer runs`);
+    expect(after.stderr).toContain('30 riders, 8 spots, 120 check-ins; reusing it unchanged');
+  });
+});
+
+describe('connection failures', { timeout: 60_000 }, () => {
+  it('says in one line that nothing listens, and what to do', async () => {
+    const port = await freePort();
+    const r = await run(['load', ...tiny], { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/postgres` });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `seed: cannot connect to 127.0.0.1:${port}/postgres: connection refused. Is the Postgres server up? Start it (here: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start), or unset DATABASE_URL to use the embedded database.`,
+    );
+  });
+
+  it.runIf(process.env.DATABASE_URL)('says in one line that the database does not exist, and how to create it', async () => {
+    const target = new URL(process.env.DATABASE_URL!);
+    target.pathname = '/skatehubba_no_such_db';
+    const r = await run(['load', ...tiny], { DATABASE_URL: target.toString() });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^seed: database "skatehubba_no_such_db" does not exist on [^ ]+\. Create it \(createdb -h .* skatehubba_no_such_db\), or point DATABASE_URL at an existing database\.$/);
   });
 });
 
@@ -144,7 +323,7 @@ describe.runIf(process.env.DATABASE_URL)('load on a Postgres server', { timeout:
     for (const db of databases) {
       const target = new URL(url);
       target.pathname = `/${db}`;
-      const r = await run(['load', '--seed', '7', ...tiny], { DATABASE_URL: target.toString() });
+      const r = await run(['load', '--seed', '7', '--anchor', '2026-06-01', ...tiny], { DATABASE_URL: target.toString() });
       expect(r.code, r.stderr).toBe(0);
       const client = new pg.Client({ connectionString: target.toString() });
       await client.connect();

@@ -1,15 +1,61 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKIN_DEDUPE_WINDOW_MS, LATITUDE_RANGE, LONGITUDE_RANGE } from '@skatehubba/spots';
-import { SEED_TABLES, SeedGenerator, TABLE_SPECS, type Row } from './generate';
+import { hashSessionToken } from '@skatehubba/identity/factories';
+import { LOGIN_RIDERS, SEED_TABLES, SeedGenerator, seedLoginToken, startOfUtcDay, TABLE_SPECS, type Row } from './generate';
 import { PROFILES } from './profiles';
 
 const counts = { ...PROFILES.small, users: 300, spots: 90, checkins: 6_000 };
+const DAY = 86_400_000;
+const ANCHOR = Date.UTC(2026, 5, 1);
 const collect = (g: SeedGenerator) => Object.fromEntries(SEED_TABLES.map((t) => [t, [...g.rows(t)]])) as Record<string, Row[]>;
 const col = (table: keyof typeof TABLE_SPECS, name: string) => TABLE_SPECS[table].columns.findIndex(([c]) => c === name);
 
 describe('seed generator', () => {
-  it('gives identical rows, ids included, for the same seed', () => {
-    expect(collect(new SeedGenerator(7, counts))).toEqual(collect(new SeedGenerator(7, counts)));
+  it('gives identical rows, ids included, for the same seed and anchor', () => {
+    expect(collect(new SeedGenerator(7, counts, ANCHOR))).toEqual(collect(new SeedGenerator(7, counts, ANCHOR)));
+  });
+
+  it('gives the same ids and content for any anchor: every timestamp moves by the anchors\' difference, nothing else', () => {
+    const later = ANCHOR + 173 * DAY;
+    const a = collect(new SeedGenerator(7, counts, ANCHOR));
+    const b = collect(new SeedGenerator(7, counts, later));
+    for (const table of SEED_TABLES) {
+      const types = TABLE_SPECS[table].columns.map(([, type]) => type);
+      expect(b[table]).toHaveLength(a[table]!.length);
+      a[table]!.forEach((row, r) => {
+        const shifted = row.map((v, c) => (types[c] === 'timestamptz' && v !== null ? new Date(Date.parse(v as string) + 173 * DAY).toISOString() : v));
+        expect(b[table]![r]).toEqual(shifted);
+      });
+    }
+  });
+
+  it('ends the timeline at the anchor: nothing happened after it, and sessions are live then', () => {
+    const rows = collect(new SeedGenerator(5, { ...counts, sessionShare: 0.5 }, ANCHOR));
+    const created = (table: keyof typeof TABLE_SPECS) => rows[table]!.map((r) => Date.parse(r[col(table, 'created_at')] as string));
+    for (const table of SEED_TABLES) expect(Math.max(...created(table)), table).toBeLessThan(ANCHOR);
+    // The last day is busy, so leaderboards over "the last 30 days" are full.
+    expect(created('checkins').filter((t) => t >= ANCHOR - DAY).length).toBeGreaterThan(10);
+    for (const s of rows.sessions!) expect(Date.parse(s[col('sessions', 'expires_at')] as string)).toBeGreaterThan(ANCHOR + 20 * DAY);
+  });
+
+  it('refuses an anchor that is not the start of a UTC day', () => {
+    expect(() => new SeedGenerator(1, counts, ANCHOR + 3_600_000)).toThrow(/start of a UTC day/);
+    expect(new SeedGenerator(1, counts).anchor).toBe(startOfUtcDay(Date.now()));
+  });
+
+  it('gives each login rider a live session whose token is derived from the seed and stored only as its hash', () => {
+    const g = new SeedGenerator(9, counts, ANCHOR);
+    const sessions = [...g.rows('sessions')];
+    const logins = g.sampleRiders();
+    expect(logins).toHaveLength(LOGIN_RIDERS);
+    for (const rider of logins) {
+      const token = seedLoginToken(9, rider.id);
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const own = sessions.filter((s) => s[col('sessions', 'user_id')] === rider.id);
+      expect(own.map((s) => s[col('sessions', 'token_hash')])).toEqual([hashSessionToken(token)]);
+      expect(sessions.flat()).not.toContain(token);
+    }
+    expect(seedLoginToken(10, logins[0]!.id)).not.toBe(seedLoginToken(9, logins[0]!.id));
   });
 
   it('gives different rows for another seed', () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Faker, en } from '@faker-js/faker';
 import type { Stance, TrickStatus } from '@skatehubba/enums';
+import { hashSessionToken } from '@skatehubba/identity/factories';
 import { CHECKIN_DEDUPE_ORIGIN, CHECKIN_DEDUPE_WINDOW_MS, LATITUDE_RANGE, LONGITUDE_RANGE } from '@skatehubba/spots';
 import type { SeedCounts } from './profiles';
 import { apportion, Rng, WeightedPicker } from './random';
@@ -15,13 +16,33 @@ import {
   TRICKS,
 } from './vocabulary';
 
-/**
- * Seed rows are generated relative to a fixed instant, not the clock, so the
- * same seed gives identical rows on every run. Check-ins span the 180 days
- * before it.
- */
-export const SEED_ANCHOR = Date.UTC(2026, 5, 1);
 const DAY = 86_400_000;
+
+/** Riders printed with a session token, so a local API can act as them at once. */
+export const LOGIN_RIDERS = 3;
+/** Login sessions start an hour before the anchor and last 30 days. */
+const LOGIN_SESSION_AGE_MS = 3_600_000;
+
+/**
+ * A login rider's session token, derived from the seed and the rider's id: the
+ * same seed prints the same token on every run and engine. Shaped like any
+ * session token (32 bytes, base64url); like any, only its SHA-256 is stored.
+ * A development convenience: a seed's tokens are public by construction.
+ */
+export function seedLoginToken(seed: number, userId: string): string {
+  return createHash('sha256').update(`skatehubba-seed-login:${seed}:${userId}`).digest('base64url');
+}
+
+/**
+ * The instant the seed's timeline ends: by default the start of the current
+ * UTC day, so a local database always has recent activity, live sessions and
+ * full 30-day leaderboards; `--anchor YYYY-MM-DD` pins it. Anchors are whole
+ * UTC days, so two anchors shift every timestamp by the same whole number of
+ * days and nothing else: ids and content depend on the seed only.
+ */
+export function startOfUtcDay(ms: number): number {
+  return Math.floor(ms / DAY) * DAY;
+}
 const CHECKIN_SPAN_DAYS = 180;
 const BUCKET_ORIGIN = Date.parse(CHECKIN_DEDUPE_ORIGIN.replace(' ', 'T').replace('+00', 'Z'));
 
@@ -97,6 +118,7 @@ interface SeedSpot {
 }
 
 export interface SampleRider {
+  id: string;
   handle: string;
   email: string;
   checkins: number;
@@ -117,10 +139,16 @@ export class SeedGenerator {
   private readonly globalCity: WeightedPicker;
   private readonly progress: Row[] = [];
 
+  /** See `startOfUtcDay()`: every timestamp is laid out relative to it. */
+  readonly anchor: number;
+
   constructor(
     readonly seed: number,
     readonly counts: SeedCounts,
+    anchor: number = startOfUtcDay(Date.now()),
   ) {
+    if (anchor !== startOfUtcDay(anchor)) throw new RangeError(`seed anchor must be the start of a UTC day, got ${iso(anchor)}`);
+    this.anchor = anchor;
     this.globalCity = new WeightedPicker(CITIES.map((c) => c.weight));
     this.planUsers();
     this.planSpots();
@@ -165,7 +193,7 @@ export class SeedGenerator {
         email: `${handle}@example.${['com', 'net', 'org'][i % 3]}`,
         stance: rng.chance(GOOFY_SHARE) ? 'goofy' : 'regular',
         city: this.globalCity.pick(rng),
-        createdAt: SEED_ANCHOR - (CHECKIN_SPAN_DAYS + 1 + rng.int(700)) * DAY - rng.int(DAY),
+        createdAt: this.anchor - (CHECKIN_SPAN_DAYS + 1 + rng.int(700)) * DAY - rng.int(DAY),
         checkins: perUser[i] ?? 0,
       });
     }
@@ -181,7 +209,8 @@ export class SeedGenerator {
         this.spots.push({
           id: rng.uuid(),
           city: c,
-          archivedAt: rng.chance(ARCHIVED_SPOT_SHARE) ? SEED_ANCHOR + DAY : null,
+          // Closed at the end of the timeline: after every check-in there, as the archive CHECKs require.
+          archivedAt: rng.chance(ARCHIVED_SPOT_SHARE) ? this.anchor : null,
         });
       }
       this.spotsByCity.push(ids);
@@ -214,25 +243,32 @@ export class SeedGenerator {
       const description = rng.chance(0.5) ? `${kind} in ${city.name}. ${faker.lorem.sentence()}`.slice(0, 2000) : null;
       const photo = rng.chance(0.7) ? signedUrl(rng, `spots/${s.id}.jpg`) : null;
       const creator = this.users.length && rng.chance(0.8) ? this.users[rng.int(this.users.length)]!.id : null;
-      const createdAt = SEED_ANCHOR - (CHECKIN_SPAN_DAYS + 1 + rng.int(900)) * DAY - rng.int(DAY);
+      const createdAt = this.anchor - (CHECKIN_SPAN_DAYS + 1 + rng.int(900)) * DAY - rng.int(DAY);
       yield [s.id, name, description, latitude, longitude, photo, creator, s.archivedAt === null ? null : iso(s.archivedAt), iso(createdAt)];
     }
   }
 
   *achievementRows(): Generator<Row> {
-    const createdAt = iso(SEED_ANCHOR - 1000 * DAY);
+    const createdAt = iso(this.anchor - 1000 * DAY);
     for (const [i, a] of ACHIEVEMENT_CATALOGUE.entries()) {
       yield [this.achievementIds[i], a.slug, a.name, a.description, a.tier, a.goal, createdAt];
     }
   }
 
+  /**
+   * A live session for a share of riders, and always one for each login
+   * rider (`sampleRiders()`), whose token the seed prints: derived from the
+   * seed, stored only as its hash.
+   */
   *sessionRows(): Generator<Row> {
     const rng = new Rng(this.seed, 'sessions');
+    const logins = new Set(this.sampleRiders(LOGIN_RIDERS).map((r) => r.id));
     for (const u of this.users) {
-      if (!rng.chance(this.counts.sessionShare)) continue;
-      const createdAt = SEED_ANCHOR - rng.int(7 * DAY);
-      const tokenHash = createHash('sha256').update(rng.hex(64)).digest('hex');
-      yield [rng.uuid(), u.id, tokenHash, iso(createdAt), iso(createdAt + 30 * DAY)];
+      const login = logins.has(u.id);
+      if (!rng.chance(this.counts.sessionShare) && !login) continue;
+      const createdAt = login ? this.anchor - LOGIN_SESSION_AGE_MS : this.anchor - rng.int(7 * DAY);
+      const token = login ? seedLoginToken(this.seed, u.id) : rng.hex(64);
+      yield [rng.uuid(), u.id, hashSessionToken(token), iso(createdAt), iso(createdAt + 30 * DAY)];
     }
   }
 
@@ -246,7 +282,7 @@ export class SeedGenerator {
         const spot = this.pickSpot(rng, u.city);
         if (seen.has(spot) || this.spots[spot]!.archivedAt !== null) continue;
         seen.add(spot);
-        yield [u.id, this.spots[spot]!.id, iso(SEED_ANCHOR - rng.int(CHECKIN_SPAN_DAYS * DAY))];
+        yield [u.id, this.spots[spot]!.id, iso(this.anchor - rng.int(CHECKIN_SPAN_DAYS * DAY))];
       }
     }
   }
@@ -281,15 +317,22 @@ export class SeedGenerator {
       const taken = new Set<number>();
       for (let k = 0; k < u.checkins; k++) {
         const spot = this.pickSpot(rng, u.city);
-        const day = SEED_ANCHOR - (1 + rng.int(CHECKIN_SPAN_DAYS)) * DAY;
+        const day = this.anchor - (1 + rng.int(CHECKIN_SPAN_DAYS)) * DAY;
         const localHour = hourPicker.pick(rng);
         let at = day + (localHour - offset) * 3_600_000 + rng.int(3_600_000);
         at = Math.max(at, u.createdAt + 60_000);
-        // One check-in per rider, spot and dedupe bucket: move a collision to the next bucket.
+        // One check-in per rider, spot and dedupe bucket: move a collision to the
+        // next bucket. Nothing may fall on or after the anchor (an evening west of
+        // UTC on the last day would): such a check-in moves back one day, and a
+        // day whose 144 buckets at this spot are all taken moves back another.
+        const dayBuckets = DAY / CHECKIN_DEDUPE_WINDOW_MS;
+        if (at >= this.anchor) at -= DAY;
         let bucket = Math.floor((at - BUCKET_ORIGIN) / CHECKIN_DEDUPE_WINDOW_MS);
-        while (taken.has(bucket * this.spots.length + spot)) {
-          bucket++;
+        for (let step = 1; taken.has(bucket * this.spots.length + spot); step++) {
           at += CHECKIN_DEDUPE_WINDOW_MS;
+          if (at >= this.anchor) at -= DAY;
+          if (step % dayBuckets === 0) at -= DAY;
+          bucket = Math.floor((at - BUCKET_ORIGIN) / CHECKIN_DEDUPE_WINDOW_MS);
         }
         taken.add(bucket * this.spots.length + spot);
         planned.push({ at, spot });
@@ -348,11 +391,14 @@ export class SeedGenerator {
     }
   }
 
-  /** The most active riders, to print as logins. */
-  sampleRiders(n = 3): SampleRider[] {
+  /**
+   * The most active riders: the ones the seed prints as logins. Ties go by
+   * handle in code-point order, as `ORDER BY handle COLLATE "C"` sorts them.
+   */
+  sampleRiders(n = LOGIN_RIDERS): SampleRider[] {
     return [...this.users]
-      .sort((a, b) => b.checkins - a.checkins || a.handle.localeCompare(b.handle))
+      .sort((a, b) => b.checkins - a.checkins || (a.handle < b.handle ? -1 : a.handle > b.handle ? 1 : 0))
       .slice(0, n)
-      .map((u) => ({ handle: u.handle, email: u.email, checkins: u.checkins, city: CITIES[u.city]!.name }));
+      .map((u) => ({ id: u.id, handle: u.handle, email: u.email, checkins: u.checkins, city: CITIES[u.city]!.name }));
   }
 }

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { schema } from '@skatehubba/db';
 import { achievementsOf } from '@skatehubba/gamification';
 import { leaderboard, riderHistory, savedSpotsOf, spotFeed, spotLeaderboard, spotsNear, type CheckinCursor } from '@skatehubba/spots';
-import { SEED_ANCHOR } from './generate';
+import { startOfUtcDay } from './generate';
 import type { SqlRunner } from './load';
 
 type Db = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
@@ -18,8 +18,11 @@ export interface Sample {
   historyCursor: CheckinCursor;
 }
 
-/** The seed's check-ins span the 180 days before the anchor: leaderboards look at its last 30. */
-const AS_OF = new Date(SEED_ANCHOR);
+/**
+ * The seed's check-ins span the 180 days before its anchor, by default the
+ * start of today (UTC): leaderboards look at its last 30.
+ */
+const AS_OF = new Date(startOfUtcDay(Date.now()));
 
 export interface HotQuery {
   name: string;

@@ -63,9 +63,10 @@ async function insertBatch(db: SqlRunner, table: SeedTable, text: string, rows: 
  * Loads every table in dependency order inside the caller's transaction,
  * with a progress bar per table. Returns per-table timings.
  */
-export async function loadTables(db: SqlRunner, generator: SeedGenerator, tables: readonly SeedTable[] = SEED_TABLES) {
+export async function loadTables(db: SqlRunner, generator: SeedGenerator, tables: readonly SeedTable[] = SEED_TABLES, signal?: AbortSignal) {
   const timings: StageTiming[] = [];
   for (const table of tables) {
+    signal?.throwIfAborted();
     const bar = new ProgressBar(table, generator.expectedRows(table));
     const text = insertStatement(table);
     let batch: Row[] = [];
@@ -73,6 +74,10 @@ export async function loadTables(db: SqlRunner, generator: SeedGenerator, tables
     for (const row of generator.rows(table)) {
       batch.push(row);
       if (batch.length === BATCH_ROWS) {
+        // PGlite answers without a turn of the event loop, so a Ctrl-C would
+        // wait for the whole load: yield once per batch (about 1 s of work).
+        if (signal) await new Promise((resolve) => setImmediate(resolve));
+        signal?.throwIfAborted();
         await insertBatch(db, table, text, batch);
         done += batch.length;
         batch = [];

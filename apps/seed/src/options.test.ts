@@ -53,13 +53,28 @@ describe('options', () => {
   });
 
   it.each([
-    [['--profile', 'huge'], /--profile must be one of/],
-    [['--checkins=-1'], /--checkins must be a whole number/],
-    [['--port', '70000'], /--port must be 1-65535/],
-    [['drop'], /unknown command drop/],
-    [['--bogus'], /Unknown option/],
+    [['--profile', 'huge'], /^--profile must be one of small, medium, large, got huge$/],
+    [['--checkins=-1'], /^--checkins must be a whole number >= 0, got "-1"$/],
+    [['--users', '-5'], /^--users must be a whole number >= 0, got "-5"$/],
+    [['--spots', '1e3'], /^--spots must be a whole number >= 0, got "1e3"$/],
+    [['--seed', '1.5'], /^--seed must be a whole number >= 0, got "1.5"$/],
+    [['--port', '70000'], /^--port must be a whole number from 0 to 65535 \(0: any free port\), got "70000"$/],
+    [['--port', 'abc'], /^--port must be a whole number from 0 to 65535 \(0: any free port\), got "abc"$/],
+    [['--port'], /^--port needs a value\n/],
+    [['--reset=yes'], /^--reset takes no value\n/],
+    [['--anchor', '2026-02-30'], /^--anchor must be a calendar day as YYYY-MM-DD/],
+    [['--anchor', '2026-06-01T12:00:00Z'], /^--anchor must be a calendar day as YYYY-MM-DD/],
+    [['drop'], /^unknown command drop: use serve or load$/],
+    [['--bogus'], /^unknown option --bogus\n\nUsage: /],
   ])('refuses %j with a message', (argv, message) => {
     expect(() => parseOptions(argv)).toThrow(UsageError);
     expect(() => parseOptions(argv)).toThrow(message);
+  });
+
+  it('takes port 0 (any free port) and an anchor day as the start of that UTC day', () => {
+    const o = parseOptions(['serve', '--port', '0', '--anchor', '2026-06-01']);
+    expect(o.port).toBe(0);
+    expect(o.anchor).toBe(Date.UTC(2026, 5, 1));
+    expect(parseOptions([]).anchor).toBeUndefined();
   });
 });

@@ -14,6 +14,8 @@ export interface SeedOptions {
   reset: boolean;
   allowRemote: boolean;
   dataDir: string | undefined;
+  /** Start of the UTC day the timeline ends at (ms), or undefined for today. */
+  anchor: number | undefined;
   help: boolean;
 }
 
@@ -33,24 +35,60 @@ Options:
   --profile small|medium|large   row counts (default small; large = 100k users, 20k spots, 1M check-ins)
   --users N --spots N --checkins N   override one table's count
   --seed N                       deterministic seed (default ${DEFAULT_SEED}); same seed, same rows and ids
-  --port N                       port to serve on (default ${DEFAULT_PORT})
-  --data-dir PATH                PGlite data directory (default .data/seed-pglite)
+  --anchor YYYY-MM-DD            the UTC day the timeline ends at (default today): check-ins span the 180 days before it
+  --port N                       port to serve on, 1-65535, or 0 for any free port (default ${DEFAULT_PORT})
+  --data-dir PATH                PGlite data directory, created if missing (default .data/seed-pglite)
   --reset                        wipe the database first (the only way this tool deletes data)
   --allow-remote                 allow a DATABASE_URL that is not on this machine (a Neon dev branch)
   --help`;
 
-const count = (name: string, value: string | undefined): number | undefined => {
+const wholeNumber = (name: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined => {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number >= 0, got ${value}`);
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? 'a whole number >= 0' : `a whole number from 0 to ${max} (0: any free port)`;
+    throw new UsageError(`--${name} must be ${range}, got ${JSON.stringify(value)}`);
+  }
   return n;
 };
+
+const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** `--anchor YYYY-MM-DD`: the start of that UTC day. */
+function anchorDay(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = DAY_RE.exec(value.trim());
+  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  if (!m || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value.trim()) {
+    throw new UsageError(`--anchor must be a calendar day as YYYY-MM-DD (the UTC day the seed's timeline ends at), got ${JSON.stringify(value)}`);
+  }
+  return ms;
+}
+
+const VALUE_OPTIONS = new Set(['port', 'seed', 'profile', 'users', 'spots', 'checkins', 'data-dir', 'anchor']);
+
+/**
+ * `--users -5` would reach parseArgs as an option named 5; glue a value that
+ * starts with a dash to its option, so the option's own check answers it.
+ */
+function glueDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && VALUE_OPTIONS.has(arg.slice(2)) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
 
 export function parseOptions(argv: readonly string[]): SeedOptions {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: glueDashValues(argv),
       allowPositionals: true,
       options: {
         port: { type: 'string' },
@@ -62,34 +100,46 @@ export function parseOptions(argv: readonly string[]): SeedOptions {
         reset: { type: 'boolean', default: false },
         'allow-remote': { type: 'boolean', default: false },
         'data-dir': { type: 'string' },
+        anchor: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+    // Node's own wording suggests `-- "--x"` tricks; say what is wrong in this tool's terms.
+    const { code, message } = error as { code?: string; message: string };
+    const option = /'(-[^' ]+)/.exec(message)?.[1] ?? '';
+    const why =
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `unknown option ${option}`
+        : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /argument missing/.test(message)
+          ? `${option} needs a value`
+          : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+            ? `${option} takes no value`
+            : message;
+    throw new UsageError(`${why}\n\n${USAGE}`);
   }
   const { values, positionals } = parsed;
   const command = positionals[0] ?? 'serve';
   if (command !== 'serve' && command !== 'load') throw new UsageError(`unknown command ${command}: use serve or load`);
   const profile = (values.profile ?? 'small') as ProfileName;
   if (!PROFILE_NAMES.includes(profile)) throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}, got ${values.profile}`);
-  const port = count('port', values.port) ?? DEFAULT_PORT;
-  if (port < 1 || port > 65535) throw new UsageError(`--port must be 1-65535, got ${port}`);
+  const port = wholeNumber('port', values.port, 65_535) ?? DEFAULT_PORT;
   const base = PROFILES[profile];
   return {
     command,
     port,
-    seed: count('seed', values.seed) ?? DEFAULT_SEED,
+    seed: wholeNumber('seed', values.seed) ?? DEFAULT_SEED,
     profile,
     counts: {
       ...base,
-      users: count('users', values.users) ?? base.users,
-      spots: count('spots', values.spots) ?? base.spots,
-      checkins: count('checkins', values.checkins) ?? base.checkins,
+      users: wholeNumber('users', values.users) ?? base.users,
+      spots: wholeNumber('spots', values.spots) ?? base.spots,
+      checkins: wholeNumber('checkins', values.checkins) ?? base.checkins,
     },
     reset: values.reset,
     allowRemote: values['allow-remote'],
     dataDir: values['data-dir'],
+    anchor: anchorDay(values.anchor),
     help: values.help,
   };
 }

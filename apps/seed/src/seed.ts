@@ -1,17 +1,31 @@
 import { createDb, migrateDb, type NodePgHandle, type PgliteHandle } from '@skatehubba/db';
-import { SeedGenerator } from './generate';
+import { hashSessionToken } from '@skatehubba/identity/factories';
+import { LOGIN_RIDERS, SeedGenerator, seedLoginToken } from './generate';
 import { loadTables, SeedError, type SqlRunner } from './load';
 import type { SeedCounts } from './profiles';
 import { printTimings, type StageTiming } from './progress';
 
 export interface SeedResult {
   seeded: boolean;
-  existingUsers: number;
+  /** What the database held before: riders, spots and check-ins (all 0 when it was seeded now). */
+  existing: Holdings;
   timings: StageTiming[];
 }
 
-/** Tables the seed writes, for --reset on a server database. */
-const log = (line: string) => process.stderr.write(`${line}\n`);
+export interface Holdings {
+  users: number;
+  spots: number;
+  checkins: number;
+}
+
+export interface SeedPlan {
+  seed: number;
+  counts: SeedCounts;
+  /** Start of the UTC day the timeline ends at; default today. */
+  anchor?: number;
+  /** Aborting stops the load at the next batch and rolls it back. */
+  signal?: AbortSignal;
+}
 
 async function timed<T>(timings: StageTiming[], stage: string, fn: () => Promise<T>): Promise<T> {
   const start = performance.now();
@@ -27,28 +41,34 @@ export async function resetServerDatabase(runner: SqlRunner) {
   await runner.query('CREATE SCHEMA public');
 }
 
+/** How many riders, spots and check-ins a migrated database holds. */
+export async function holdings(runner: SqlRunner): Promise<Holdings> {
+  const { rows } = await runner.query<Record<keyof Holdings, string | number>>(
+    'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM spots) AS spots, (SELECT count(*) FROM checkins) AS checkins',
+  );
+  const r = rows[0]!;
+  return { users: Number(r.users), spots: Number(r.spots), checkins: Number(r.checkins) };
+}
+
 /**
  * Migrates with the real migrations, then seeds in one transaction, unless the
  * database already holds riders: then it reuses them and changes nothing
- * (`--reset` is the only way to start over). A refused row stops the run and
- * rolls back everything, with the table and the rule in the error.
+ * (`--reset` is the only way to start over). A refused row, or an abort,
+ * stops the run and rolls back everything; a refusal names the table and rule.
  */
 // The seed loads on a session (one transaction, bulk statements): PGlite or a server over TCP.
-export async function migrateAndSeed(handle: PgliteHandle | NodePgHandle, seed: number, counts: SeedCounts): Promise<SeedResult> {
+export async function migrateAndSeed(handle: PgliteHandle | NodePgHandle, plan: SeedPlan): Promise<SeedResult> {
   const timings: StageTiming[] = [];
   await timed(timings, 'migrate', () => migrateDb(handle));
+  plan.signal?.throwIfAborted();
   const runner: SqlRunner = handle.driver === 'pglite' ? handle.client : await handle.client.connect();
   try {
-    const [{ n }] = (await runner.query<{ n: string | number }>('SELECT count(*) AS n FROM users')).rows as [{ n: string | number }];
-    const existingUsers = Number(n);
-    if (existingUsers > 0) {
-      log(`database already has ${existingUsers.toLocaleString('en-US')} riders: reusing it (pass --reset to start over)`);
-      return { seeded: false, existingUsers, timings };
-    }
-    const generator = await timed(timings, 'plan', async () => new SeedGenerator(seed, counts));
+    const existing = await holdings(runner);
+    if (existing.users > 0) return { seeded: false, existing, timings };
+    const generator = await timed(timings, 'plan', async () => new SeedGenerator(plan.seed, plan.counts, plan.anchor));
     await runner.query('BEGIN');
     try {
-      timings.push(...(await loadTables(runner, generator)));
+      timings.push(...(await loadTables(runner, generator, undefined, plan.signal)));
       await timed(timings, 'commit', () => runner.query('COMMIT'));
     } catch (error) {
       await runner.query('ROLLBACK').catch(() => undefined);
@@ -56,7 +76,7 @@ export async function migrateAndSeed(handle: PgliteHandle | NodePgHandle, seed: 
     }
     await timed(timings, 'analyze', () => runner.query('ANALYZE'));
     printTimings(timings);
-    return { seeded: true, existingUsers: 0, timings };
+    return { seeded: true, existing, timings };
   } finally {
     if ('release' in runner) (runner as { release(): void }).release();
   }
@@ -66,16 +86,31 @@ export interface RiderLogin {
   handle: string;
   email: string;
   checkins: number;
+  /** The rider's seed session token, when the database holds its live session. */
+  token: string | undefined;
 }
 
-/** The busiest riders, printed as logins to try. */
-export async function sampleRiders(runner: SqlRunner, n = 3): Promise<RiderLogin[]> {
-  const { rows } = await runner.query<{ handle: string; email: string; checkins: string | number }>(
-    `SELECT u.handle, u.email, count(c.id) AS checkins
+/**
+ * The busiest riders, printed as logins to try, each with the session token
+ * the seed derived for them (see `seedLoginToken()`) if that session is live
+ * in this database: seeded with this `--seed`, not expired, not revoked.
+ */
+export async function riderLogins(runner: SqlRunner, seed: number, n = LOGIN_RIDERS): Promise<RiderLogin[]> {
+  const { rows } = await runner.query<{ id: string; handle: string; email: string; checkins: string | number }>(
+    `SELECT u.id, u.handle, u.email, count(c.id) AS checkins
        FROM users u LEFT JOIN checkins c ON c.user_id = u.id
-      GROUP BY u.id ORDER BY count(c.id) DESC, u.handle LIMIT ${Number(n)}`,
+      GROUP BY u.id ORDER BY count(c.id) DESC, u.handle COLLATE "C" LIMIT ${Number(n)}`,
   );
-  return rows.map((r) => ({ ...r, checkins: Number(r.checkins) }));
+  const tokens = new Map(rows.map((r) => [hashSessionToken(seedLoginToken(seed, r.id)), seedLoginToken(seed, r.id)]));
+  const { rows: live } = await runner.query<{ token_hash: string }>(
+    'SELECT token_hash FROM sessions WHERE token_hash = ANY($1::text[]) AND revoked_at IS NULL AND expires_at > now()',
+    [[...tokens.keys()]],
+  );
+  const liveTokens = new Set(live.map((l) => tokens.get(l.token_hash)));
+  return rows.map((r) => {
+    const token = seedLoginToken(seed, r.id);
+    return { handle: r.handle, email: r.email, checkins: Number(r.checkins), token: liveTokens.has(token) ? token : undefined };
+  });
 }
 
 export { SeedError, createDb };

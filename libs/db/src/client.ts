@@ -6,6 +6,7 @@ import { drizzle as drizzleNodePg, type NodePgDatabase } from 'drizzle-orm/node-
 import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import ws from 'ws';
+import { DataDirOpenError, lockDataDir, readPgVersion, type DataDirLock } from './data-dir';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -22,7 +23,10 @@ export type SkateHubbaDb = PgliteDatabase<Schema> | NodePgDatabase<Schema> | Neo
  *  - `pglite`: embedded Postgres in this process (local default, tests, seed:serve).
  */
 export type DbOptions =
-  /** Embedded Postgres in this process. `dataDir` persists it; omitted, it lives in memory. */
+  /**
+   * Embedded Postgres in this process. `dataDir` persists it (created with its
+   * parents, and locked to this process until `close()`); omitted, it lives in memory.
+   */
   | { driver: 'pglite'; dataDir?: string }
   /** A Postgres server over TCP (servers, tools, CI). */
   | { driver: 'node-postgres'; url: string; max?: number }
@@ -43,7 +47,10 @@ export interface PgliteHandle {
   driver: 'pglite';
   db: PgliteDatabase<Schema>;
   client: PGlite;
+  /** Releases the data folder's lock too. */
   close(): Promise<void>;
+  /** The data folder's lock, when the database lives in a folder (see `lockDataDir()`). */
+  lock?: DataDirLock;
 }
 export interface NodePgHandle {
   driver: 'node-postgres';
@@ -106,9 +113,28 @@ export async function createDb(options?: DbOptions): Promise<DbHandle> {
     options ?? (process.env.DATABASE_URL ? { driver: 'node-postgres', url: process.env.DATABASE_URL } : { driver: 'pglite' });
   switch (opts.driver) {
     case 'pglite': {
-      const client = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite();
-      await client.waitReady;
-      return { driver: 'pglite', client, db: drizzlePglite(client, { schema }), close: () => client.close() };
+      if (!opts.dataDir) {
+        const client = new PGlite();
+        await client.waitReady;
+        return { driver: 'pglite', client, db: drizzlePglite(client, { schema }), close: () => client.close() };
+      }
+      const lock = await lockDataDir(opts.dataDir);
+      let client: PGlite;
+      try {
+        client = new PGlite(lock.dataDir);
+        await client.waitReady;
+      } catch (error) {
+        await lock.release();
+        throw new DataDirOpenError(lock.dataDir, error, await readPgVersion(lock.dataDir));
+      }
+      const close = async () => {
+        try {
+          await client.close();
+        } finally {
+          await lock.release();
+        }
+      };
+      return { driver: 'pglite', client, db: drizzlePglite(client, { schema }), close, lock };
     }
     case 'node-postgres': {
       const client = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10 });
