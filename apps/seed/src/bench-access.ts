@@ -23,7 +23,7 @@ import { writeFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { schema } from '@skatehubba/db';
+import { reportIdleError, schema } from '@skatehubba/db';
 import { startOfUtcDay } from './generate';
 import { drawSamples, explainHotQuery, HOT_QUERIES, type HotQuery, type Sample } from './hot-queries';
 import type { SqlRunner } from './load';
@@ -79,6 +79,7 @@ async function planUsesIndex(pool: pg.Pool, query: HotQuery, sample: Sample, big
 }
 
 const admin = new pg.Client({ connectionString: url });
+admin.on('error', reportIdleError);
 await admin.connect();
 let seededDb: string | undefined;
 let exitCode = 0;
@@ -90,6 +91,8 @@ try {
   console.log(`\n## Seed\n\n${seedVsFloorTable(seeded)}`);
 
   const pool = new pg.Pool({ connectionString: urlFor(seededDb), max: WRITERS + 2 });
+  // Idle connections end when the bench drops its database WITH (FORCE) (57P01).
+  pool.on('error', reportIdleError);
   const db = drizzle(pool, { schema });
   const runner: SqlRunner = { query: async (text, params) => ({ rows: (await pool.query(text, params as unknown[])).rows }) };
   // VACUUM too: autovacuum would have set the visibility map on a live

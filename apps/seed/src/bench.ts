@@ -9,6 +9,7 @@
  * the databases are dropped afterwards.
  */
 import pg from 'pg';
+import { reportIdleError } from '@skatehubba/db';
 import { parseOptions } from './options';
 import { measureSeedVsFloor, seedVsFloorTable } from './seed-bench';
 
@@ -25,6 +26,7 @@ const urlFor = (name: string) => {
 };
 
 const admin = new pg.Client({ connectionString: url });
+admin.on('error', reportIdleError);
 await admin.connect();
 let exitCode = 0;
 try {

@@ -11,7 +11,9 @@ export const MAX_CLIENTS = 16;
  * server binds; with port 0 the OS picks a free port and `port` says which.
  */
 export async function holdPort(host: string, port: number): Promise<{ port: number; release(): Promise<void> }> {
-  const probe: Server = createServer();
+  // A client that connects before the seed is served is turned away at once,
+  // rather than left waiting on a socket nothing will answer.
+  const probe: Server = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     probe.once('error', reject);
     probe.listen({ host, port, exclusive: true }, () => resolve());

@@ -95,7 +95,7 @@ function useLocalNeon(local: LocalNeon | undefined) {
  * demand, so this only reports. 57P01 (admin_shutdown) is the server ending
  * the connection on purpose and is not worth a line.
  */
-function reportIdleError(error: Error & { code?: string }) {
+export function reportIdleError(error: Error & { code?: string }) {
   if (error.code !== '57P01') console.warn(`database: idle connection failed (${error.code ?? 'no code'}): ${error.message}`);
 }
 
