@@ -294,6 +294,38 @@ describe('connection failures', { timeout: 60_000 }, () => {
     );
   });
 
+  it.runIf(process.env.DATABASE_URL)('says in one line that the connection was lost mid-seed, and that nothing was kept', async () => {
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    const db = `skatehubba_seed_drop_${process.pid}`;
+    await admin.query(`CREATE DATABASE ${db}`);
+    try {
+      const target = new URL(process.env.DATABASE_URL!);
+      target.pathname = `/${db}`;
+      const child = spawn(node[0]!, [...node.slice(1), main, 'load', '--users', '3000', '--spots', '300', '--checkins', '60000'], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: target.toString(), NODE_ENV: '' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      while (!/saved_spots/.test(stderr) && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      // What a server restart does to the seed's connection.
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db]);
+      expect(await exited).toBe(1);
+      expect(stderr).toMatch(/^seed: the connection to [^ ]+ was lost \([^)]+\): the server restarted or shut down, or the database was dropped\. Nothing was committed by the step that failed; run the same command again\.$/m);
+      expect(stderr).not.toMatch(/\n {4}at /);
+      const check = new pg.Client({ connectionString: target.toString() });
+      await check.connect();
+      expect((await check.query('SELECT count(*)::int AS n FROM users')).rows).toEqual([{ n: 0 }]);
+      await check.end();
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+
   it.runIf(process.env.DATABASE_URL)('says in one line that the database does not exist, and how to create it', async () => {
     const target = new URL(process.env.DATABASE_URL!);
     target.pathname = '/skatehubba_no_such_db';

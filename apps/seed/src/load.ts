@@ -49,7 +49,9 @@ async function insertBatch(db: SqlRunner, table: SeedTable, text: string, rows: 
   try {
     await db.query(text, columns);
   } catch (error) {
-    const e = pgErrorFields(error) ?? { message: String((error as Error).message ?? error), constraint: undefined, detail: undefined };
+    const e = pgErrorFields(error);
+    // A lost connection is not a refused row: it keeps its own error (and message).
+    if (!e || /^(08|57)/.test(e.code)) throw error;
     const rule = e.constraint;
     throw new SeedError(
       table,

@@ -89,14 +89,17 @@ function useLocalNeon(local: LocalNeon | undefined) {
 }
 
 /**
- * Idle pooled connections can fail (server restart, failover, a database
- * dropped WITH (FORCE)); a pool with no 'error' listener would crash the
- * process. The pool discards the broken connection and opens a new one on
- * demand, so this only reports. 57P01 (admin_shutdown) is the server ending
- * the connection on purpose and is not worth a line.
+ * Pooled connections can fail while idle or checked out between queries
+ * (server restart, failover, a database dropped WITH (FORCE)); a pool or
+ * client with no 'error' listener would crash the process. The pool discards
+ * the broken connection and opens a new one on demand, and a caller's query
+ * on it fails with the cause, so this only reports what nobody else will. The
+ * server ending a connection on purpose (57P01-57P03) and the broken pipe or
+ * reset that follows are not worth a line.
  */
+const ENDED_BY_SERVER = new Set(['57P01', '57P02', '57P03', 'EPIPE', 'ECONNRESET']);
 export function reportIdleError(error: Error & { code?: string }) {
-  if (error.code !== '57P01') console.warn(`database: idle connection failed (${error.code ?? 'no code'}): ${error.message}`);
+  if (!ENDED_BY_SERVER.has(error.code ?? '')) console.warn(`database: a pooled connection failed (${error.code ?? 'no code'}): ${error.message}`);
 }
 
 /**
@@ -139,12 +142,16 @@ export async function createDb(options?: DbOptions): Promise<DbHandle> {
     case 'node-postgres': {
       const client = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10 });
       client.on('error', reportIdleError);
+      // A checked-out connection that the server ends between queries emits on
+      // the client, not the pool; the caller's next query fails with the cause.
+      client.on('connect', (connection) => connection.on('error', reportIdleError));
       return { driver: 'node-postgres', client, db: drizzleNodePg(client, { schema }), close: () => client.end() };
     }
     case 'neon-serverless': {
       useLocalNeon(opts.local);
       const client = new NeonPool({ connectionString: opts.url, max: opts.max ?? 10 });
       client.on('error', reportIdleError);
+      client.on('connect', (connection) => connection.on('error', reportIdleError));
       return { driver: 'neon-serverless', client, db: drizzleNeonWs({ client, schema }), close: () => client.end() };
     }
     case 'neon-http': {

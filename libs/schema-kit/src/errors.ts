@@ -62,7 +62,8 @@ export function pgErrorFields(error: unknown): PgErrorFields | undefined {
   let current: unknown = error;
   for (let depth = 0; current && depth < 5; depth++) {
     const e = current as { code?: unknown; constraint?: unknown; detail?: unknown; message?: unknown; cause?: unknown };
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
+    // Every SQLSTATE Postgres raises has a digit; errno codes (EPIPE, EPERM) have none.
+    if (typeof e.code === 'string' && /^(?=.*\d)[0-9A-Z]{5}$/.test(e.code)) {
       return {
         code: e.code,
         constraint: typeof e.constraint === 'string' ? e.constraint : undefined,
