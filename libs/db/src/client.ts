@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { neon, neonConfig, Pool as NeonPool, type NeonQueryFunction } from '@neondatabase/serverless';
+import { neon, neonConfig, Pool as NeonPool, type Client as NeonClient, type NeonQueryFunction } from '@neondatabase/serverless';
 import { drizzle as drizzleNeonHttp, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { drizzle as drizzleNeonWs, type NeonDatabase } from 'drizzle-orm/neon-serverless';
 import { drizzle as drizzleNodePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -151,7 +151,7 @@ export async function createDb(options?: DbOptions): Promise<DbHandle> {
       useLocalNeon(opts.local);
       const client = new NeonPool({ connectionString: opts.url, max: opts.max ?? 10 });
       client.on('error', reportIdleError);
-      client.on('connect', (connection) => connection.on('error', reportIdleError));
+      client.on('connect', (connection: NeonClient) => connection.on('error', reportIdleError));
       return { driver: 'neon-serverless', client, db: drizzleNeonWs({ client, schema }), close: () => client.end() };
     }
     case 'neon-http': {
