@@ -111,10 +111,10 @@ function reportReuse(options: SeedOptions, held: Holdings, manifest: Manifest | 
 function printLogins(riders: RiderLogin[], seed: number) {
   if (!riders.length) return;
   say('  riders to log in as (session token; the API stores and looks up only its SHA-256):');
-  for (const r of riders) say(`    @${r.handle.padEnd(28)} ${String(r.checkins).padStart(5)} check-ins  ${r.token ?? '(no live seed session)'}`);
-  if (riders.some((r) => !r.token)) {
-    say(`  A rider without a token has no live session from seed ${seed} here (seeded with another --seed, or expired): --reset re-seeds.`);
-  }
+  const why = { expired: '(seed session expired)', 'other-seed': `(no session from seed ${seed})` } as const;
+  for (const r of riders) say(`    @${r.handle.padEnd(28)} ${String(r.checkins).padStart(5)} check-ins  ${r.token ?? why[r.missing!]}`);
+  if (riders.some((r) => r.missing === 'expired')) say('  Seed sessions last 30 days from the anchor: --reset re-seeds with today as the anchor.');
+  if (riders.some((r) => r.missing === 'other-seed')) say(`  This database was seeded with another --seed than ${seed}: --reset re-seeds with it.`);
 }
 
 async function onServer(options: SeedOptions, url: string): Promise<number> {

@@ -88,6 +88,8 @@ export interface RiderLogin {
   checkins: number;
   /** The rider's seed session token, when the database holds its live session. */
   token: string | undefined;
+  /** Why there is no token: the seed session expired or was revoked, or this seed made none here. */
+  missing?: 'expired' | 'other-seed';
 }
 
 /**
@@ -101,15 +103,17 @@ export async function riderLogins(runner: SqlRunner, seed: number, n = LOGIN_RID
        FROM users u LEFT JOIN checkins c ON c.user_id = u.id
       GROUP BY u.id ORDER BY count(c.id) DESC, u.handle COLLATE "C" LIMIT ${Number(n)}`,
   );
-  const tokens = new Map(rows.map((r) => [hashSessionToken(seedLoginToken(seed, r.id)), seedLoginToken(seed, r.id)]));
-  const { rows: live } = await runner.query<{ token_hash: string }>(
-    'SELECT token_hash FROM sessions WHERE token_hash = ANY($1::text[]) AND revoked_at IS NULL AND expires_at > now()',
-    [[...tokens.keys()]],
+  const tokens = rows.map((r) => seedLoginToken(seed, r.id));
+  const { rows: found } = await runner.query<{ token_hash: string; live: boolean }>(
+    'SELECT token_hash, (revoked_at IS NULL AND expires_at > now()) AS live FROM sessions WHERE token_hash = ANY($1::text[])',
+    [tokens.map(hashSessionToken)],
   );
-  const liveTokens = new Set(live.map((l) => tokens.get(l.token_hash)));
-  return rows.map((r) => {
-    const token = seedLoginToken(seed, r.id);
-    return { handle: r.handle, email: r.email, checkins: Number(r.checkins), token: liveTokens.has(token) ? token : undefined };
+  const state = new Map(found.map((f) => [f.token_hash, f.live]));
+  return rows.map((r, i) => {
+    const live = state.get(hashSessionToken(tokens[i]!));
+    const login = { handle: r.handle, email: r.email, checkins: Number(r.checkins) };
+    if (live) return { ...login, token: tokens[i] };
+    return { ...login, token: undefined, missing: live === false ? 'expired' : 'other-seed' };
   });
 }
 
