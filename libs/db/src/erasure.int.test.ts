@@ -1,24 +1,19 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { withActor } from '@skatehubba/audit';
 import { createAchievement } from '@skatehubba/gamification/factories';
 import { recordProgress } from '@skatehubba/gamification';
 import { createSession, createUser } from '@skatehubba/identity/factories';
 import { createCheckin, createSpot, saveSpot } from '@skatehubba/spots/factories';
-import { hasSessions, openTestDatabase, type TestDatabase } from '@skatehubba/testing';
+import { databaseTest, hasSessions, type TestDatabase } from '@skatehubba/testing';
 import * as schema from './schema';
 
 // Integration: account erasure across every team's tables. Each delete rule
 // fires at once, the rider's rows go or are detached, nobody else's change,
 // and the audit trail of everything stays.
-let t: TestDatabase<typeof schema>;
+const it = databaseTest(schema);
 
-beforeAll(async () => {
-  t = await openTestDatabase(schema);
-});
-afterAll(async () => t?.close());
-
-const counts = (userId: string) =>
+const counts = (t: TestDatabase<typeof schema>, userId: string) =>
   t.query<Record<string, number>>(sql`
     SELECT (SELECT count(*) FROM users WHERE id = ${userId})::int AS users,
            (SELECT count(*) FROM sessions WHERE user_id = ${userId})::int AS sessions,
@@ -29,7 +24,7 @@ const counts = (userId: string) =>
 
 describe('account erasure', () => {
   // withActor() is an interactive transaction: not on neon-http.
-  it.skipIf(!hasSessions())('deletes the rider, cascades what they own, detaches their spots, and keeps the audit trail', async () => {
+  it.skipIf(!hasSessions())('deletes the rider, cascades what they own, detaches their spots, and keeps the audit trail', async ({ t }) => {
     const rider = await createUser(t.db);
     const bystander = await createUser(t.db);
     const spot = await createSpot(t.db, { created_by: rider.id });
@@ -40,7 +35,7 @@ describe('account erasure', () => {
     await recordProgress(t.db, rider.id, achievement.id, 2);
     const bystanderCheckin = await createCheckin(t.db, bystander.id, spot.id);
     await saveSpot(t.db, bystander.id, spot.id);
-    expect(await counts(rider.id)).toEqual([
+    expect(await counts(t, rider.id)).toEqual([
       { users: 1, sessions: 1, checkins: 1, saved_spots: 1, user_achievements: 1, created_spots: 1 },
     ]);
     const [trailBefore] = await t.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_logs');
@@ -49,7 +44,7 @@ describe('account erasure', () => {
     const staff = (await createUser(t.db)).id;
     await withActor(t.db, staff, (tx) => tx.delete(schema.users).where(eq(schema.users.id, rider.id)));
 
-    expect(await counts(rider.id)).toEqual([
+    expect(await counts(t, rider.id)).toEqual([
       { users: 0, sessions: 0, checkins: 0, saved_spots: 0, user_achievements: 0, created_spots: 0 },
     ]);
     const [kept] = await t.db.select().from(schema.spots).where(eq(schema.spots.id, spot.id));
