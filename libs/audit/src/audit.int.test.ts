@@ -14,6 +14,9 @@ const it = databaseTest(schema);
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const URL_OK = `https://media.skatehubba.test/a.jpg?X-Amz-Expires=60&X-Amz-Signature=${'ab'.repeat(16)}`;
 
+/** The audit rows whose targets are these ids (the rows one test made), in trail order. */
+const trailOf = (ids: Record<string, string>) => `target_id IN (${Object.values(ids).map((id) => `'${id}'`).join(',')})`;
+
 /** One row of every audited table, inserted with raw SQL; returns each row's audit target id. */
 async function insertOneOfEach(run: (text: string) => Promise<unknown>) {
   const user = randomUUID();
@@ -107,15 +110,16 @@ describe('audit rows from triggers', () => {
       const ids = await insertOneOfEach((text) => conn.query(text));
       await conn.query('COMMIT');
       const txids = await t.query<{ n: number; rows: number }>(
-        `SELECT count(DISTINCT transaction_id)::int AS n, count(*)::int AS rows FROM audit_logs WHERE target_id IN (${Object.values(ids).map((id) => `'${id}'`).join(',')})`,
+        `SELECT count(DISTINCT transaction_id)::int AS n, count(*)::int AS rows FROM audit_logs WHERE ${trailOf(ids)}`,
       );
       expect(txids).toEqual([{ n: 1, rows: 7 }]);
 
-      const [before] = await t.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_logs');
       await conn.query('BEGIN');
-      await insertOneOfEach((text) => conn.query(text));
+      const rolledBack = await insertOneOfEach((text) => conn.query(text));
+      // Inside the transaction its audit rows exist; after the rollback none of them does.
+      expect(await conn.query(`SELECT count(*)::int AS n FROM audit_logs WHERE ${trailOf(rolledBack)}`)).toEqual([{ n: 7 }]);
       await conn.query('ROLLBACK');
-      expect(await t.query('SELECT count(*)::int AS n FROM audit_logs')).toEqual([before]);
+      expect(await t.query(`SELECT count(*)::int AS n FROM audit_logs WHERE ${trailOf(rolledBack)}`)).toEqual([{ n: 0 }]);
     } finally {
       await conn.close();
     }
@@ -161,16 +165,17 @@ describe('withActor()', () => {
 
 describe('append-only', () => {
   it('refuses UPDATE, DELETE and TRUNCATE on audit_logs (audit_logs_append_only_trg) and keeps every row', async ({ t }) => {
-    await insertOneOfEach((text) => t.query(text));
-    const [before] = await t.query<{ n: number; h: string }>("SELECT count(*)::int AS n, md5(string_agg(changes::text, ',' ORDER BY id)) AS h FROM audit_logs");
-    expect(before!.n).toBeGreaterThan(0);
+    const ids = await insertOneOfEach((text) => t.query(text));
+    const mine = `SELECT count(*)::int AS n, md5(string_agg(action || changes::text, ',' ORDER BY id)) AS h FROM audit_logs WHERE ${trailOf(ids)}`;
+    const [before] = await t.query<{ n: number; h: string }>(mine);
+    expect(before!.n).toBe(7);
 
     const update = await expectRefused(t.query("UPDATE audit_logs SET action = 'delete'"), 'audit_logs_append_only_trg');
     expect(update.code).toBe('23001');
     await expectRefused(t.query('DELETE FROM audit_logs'), 'audit_logs_append_only_trg');
     await expectRefused(t.query('TRUNCATE audit_logs'), 'audit_logs_append_only_trg');
 
-    expect(await t.query("SELECT count(*)::int AS n, md5(string_agg(changes::text, ',' ORDER BY id)) AS h FROM audit_logs")).toEqual([before]);
+    expect(await t.query(mine)).toEqual([before]);
   });
 
   it('refuses an unknown action (audit_logs_action_ck)', async ({ t }) => {

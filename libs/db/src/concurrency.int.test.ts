@@ -111,10 +111,11 @@ describe.skipIf(engine === 'pglite')(`races on ${engine}, ${CALLERS} connections
     const trail = await t.query<{ action: string }>(
       sql`SELECT action FROM audit_logs WHERE target_table = 'saved_spots' AND target_id = ${target} ORDER BY id`,
     );
-    // One audit row per operation that changed something, none for the no-ops.
-    expect(trail).toHaveLength(changes);
-    // A serial history: insert, delete, insert, ... never two of a kind in a row.
-    trail.forEach((row, i) => expect(row.action).toBe(i % 2 === 0 ? 'insert' : 'delete'));
+    // The first save always lands (the row did not exist), so there is a history to check.
+    expect(changes).toBeGreaterThan(0);
+    // One audit row per operation that changed something, none for the no-ops, as a
+    // serial history: insert, delete, insert, ... never two of a kind in a row.
+    expect(trail.map((row) => row.action)).toEqual(Array.from({ length: changes }, (_, i) => (i % 2 === 0 ? 'insert' : 'delete')));
     const saved = await t.db.select().from(schema.savedSpots).where(eq(schema.savedSpots.user_id, rider.id));
     expect(saved.length).toBe(trail.at(-1)?.action === 'insert' ? 1 : 0);
   });
@@ -147,7 +148,8 @@ describe.skipIf(engine === 'pglite')(`races on ${engine}, ${CALLERS} connections
       { action: 'update', n: CALLERS * perCaller },
     ]);
     const doubled = await t.query(sql`
-      SELECT target_id, action FROM audit_logs WHERE target_table = 'checkins'
+      SELECT target_id, action FROM audit_logs
+       WHERE target_table = 'checkins' AND target_id IN (SELECT id::text FROM checkins WHERE spot_id = ${spot.id})
        GROUP BY target_id, action HAVING count(*) > 1`);
     expect(doubled).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { createUser } from '@skatehubba/identity/factories';
-import { DataRuleError } from '@skatehubba/schema-kit';
+import { DataRuleError, pgErrorFields } from '@skatehubba/schema-kit';
 import { createCheckin, createSpot } from '@skatehubba/spots/factories';
 import { databaseTest } from '@skatehubba/testing';
 import { REFUSALS, toDataRuleError } from './errors';
@@ -68,7 +68,7 @@ describe('toDataRuleError()', () => {
   it('names check and trigger rules, and keeps the driver error as the cause', async ({ t }) => {
     const bad = await refusal(createSpot(t.db, { latitude: 91 }));
     expect(bad).toMatchObject({ rule: 'latitude_out_of_range', kind: 'invalid', sqlstate: '23514' });
-    expect((bad as Error).cause).toBeDefined();
+    expect(pgErrorFields((bad as Error).cause)).toMatchObject({ code: '23514', constraint: 'spots_latitude_ck' });
     expect(await refusal(t.query('DELETE FROM audit_logs'))).toMatchObject({ rule: 'audit_append_only', sqlstate: '23001' });
   });
 

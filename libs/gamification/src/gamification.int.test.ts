@@ -37,7 +37,8 @@ describe('achievements', () => {
     for (const overrides of [{ slug: 'abc' }, { slug: 'a'.repeat(60) }, { goal: 1, description: '' }]) {
       const row = buildAchievement(overrides);
       expect(achievementInsertSchema.safeParse(row).success).toBe(true);
-      await expect(t.db.insert(achievements).values(row)).resolves.toBeDefined();
+      const [{ id }] = (await t.db.insert(achievements).values(row).returning({ id: achievements.id })) as [{ id: string }];
+      expect(await t.db.select().from(achievements).where(eq(achievements.id, id))).toEqual([expect.objectContaining(row)]);
     }
   });
 
@@ -76,7 +77,12 @@ describe('user_achievements rules', () => {
       { user_id: rider.id, achievement_id: b.id, goal: 5, progress: 0, unlocked_at: null },
     ]) {
       expect(userAchievementInsertSchema.safeParse(row).success).toBe(true);
-      await expect(t.db.insert(userAchievements).values(row)).resolves.toBeDefined();
+      await t.db.insert(userAchievements).values(row);
+      const stored = await t.db
+        .select()
+        .from(userAchievements)
+        .where(and(eq(userAchievements.user_id, row.user_id), eq(userAchievements.achievement_id, row.achievement_id)));
+      expect(stored).toEqual([expect.objectContaining(row)]);
     }
   });
 

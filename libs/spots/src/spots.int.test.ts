@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
@@ -24,7 +24,7 @@ const at = (offsetMs: number) => new Date(BUCKET.getTime() + offsetMs);
 describe('spot coordinates', () => {
   // Raw SQL for NaN and Infinity: they are float8 values the API could send as text.
   const insertRaw = (t: TestDatabase<typeof schema>, lat: string, lng: string) =>
-    t.query(`INSERT INTO spots (name, latitude, longitude) VALUES ('Coordinate probe', '${lat}'::float8, '${lng}'::float8)`);
+    t.query<{ id: string }>(`INSERT INTO spots (name, latitude, longitude) VALUES ('Coordinate probe', '${lat}'::float8, '${lng}'::float8) RETURNING id`);
 
   it.for([
     ['90', '180'],
@@ -32,7 +32,9 @@ describe('spot coordinates', () => {
     ['0', '0'],
     ['89.999999', '-179.999999'],
   ] as const)('accepts latitude %s, longitude %s (the exact bounds included)', async ([lat, lng], { t }) => {
-    await expect(insertRaw(t, lat, lng)).resolves.toBeDefined();
+    const [{ id }] = (await insertRaw(t, lat, lng)) as [{ id: string }];
+    const stored = await t.db.select({ latitude: spots.latitude, longitude: spots.longitude }).from(spots).where(eq(spots.id, id));
+    expect(stored).toEqual([{ latitude: Number(lat), longitude: Number(lng) }]);
     expect(spotInsertSchema.safeParse(buildSpot({ latitude: Number(lat), longitude: Number(lng) })).success).toBe(true);
   });
 
@@ -71,7 +73,8 @@ describe('spot text and media', () => {
   it('accepts the longest name and description and a signed photo URL', async ({ t }) => {
     const row = buildSpot({ name: 'n'.repeat(120), description: 'd'.repeat(2000), photo_url: signedMediaUrl() });
     expect(spotInsertSchema.safeParse(row).success).toBe(true);
-    await expect(t.db.insert(spots).values(row)).resolves.toBeDefined();
+    const [{ id }] = (await t.db.insert(spots).values(row).returning({ id: spots.id })) as [{ id: string }];
+    expect(await t.db.select().from(spots).where(eq(spots.id, id))).toEqual([expect.objectContaining(row)]);
   });
 
   it.for([
@@ -126,8 +129,11 @@ describe('duplicate check-in window (checkins_user_spot_window_uq)', () => {
 
   it('lets the next bucket in, even 2 ms later across the edge (the documented bucket-edge behaviour)', async ({ t }) => {
     const { rider, spot } = await riderAndSpot(t);
-    await createCheckin(t.db, rider.id, spot.id, { created_at: at(CHECKIN_DEDUPE_WINDOW_MS - 1) });
-    await expect(createCheckin(t.db, rider.id, spot.id, { created_at: at(CHECKIN_DEDUPE_WINDOW_MS + 1) })).resolves.toBeDefined();
+    const first = await createCheckin(t.db, rider.id, spot.id, { created_at: at(CHECKIN_DEDUPE_WINDOW_MS - 1) });
+    const next = await createCheckin(t.db, rider.id, spot.id, { created_at: at(CHECKIN_DEDUPE_WINDOW_MS + 1) });
+    const rows = await t.db.select().from(checkins).where(eq(checkins.user_id, rider.id)).orderBy(checkins.created_at);
+    expect(rows).toEqual([first, next]);
+    expect(rows.map((c) => c.created_at)).toEqual([at(CHECKIN_DEDUPE_WINDOW_MS - 1), at(CHECKIN_DEDUPE_WINDOW_MS + 1)]);
   });
 
   it.skipIf(!hasSessions())('buckets by UTC instant whatever the session time zone', async ({ t }) => {
@@ -156,16 +162,22 @@ describe('duplicate check-in window (checkins_user_spot_window_uq)', () => {
     const { rider, spot } = await riderAndSpot(t);
     const otherSpot = await createSpot(t.db);
     const otherRider = await createUser(t.db);
-    await createCheckin(t.db, rider.id, spot.id, { created_at: at(0) });
-    await expect(createCheckin(t.db, rider.id, otherSpot.id, { created_at: at(0) })).resolves.toBeDefined();
-    await expect(createCheckin(t.db, otherRider.id, spot.id, { created_at: at(0) })).resolves.toBeDefined();
+    const mine = await createCheckin(t.db, rider.id, spot.id, { created_at: at(0) });
+    const elsewhere = await createCheckin(t.db, rider.id, otherSpot.id, { created_at: at(0) });
+    const others = await createCheckin(t.db, otherRider.id, spot.id, { created_at: at(0) });
+    const rows = await t.db.select().from(checkins).where(inArray(checkins.user_id, [rider.id, otherRider.id]));
+    expect(rows).toHaveLength(3);
+    expect(rows).toEqual(expect.arrayContaining([mine, elsewhere, others]));
   });
 
   it('leaves archived check-ins out: an archived row does not block a live one', async ({ t }) => {
     const { rider, spot } = await riderAndSpot(t);
     const first = await createCheckin(t.db, rider.id, spot.id, { created_at: at(0) });
     await t.query(sql`UPDATE checkins SET archived_at = now() WHERE id = ${first.id}`);
-    await expect(createCheckin(t.db, rider.id, spot.id, { created_at: at(60_000) })).resolves.toBeDefined();
+    const live = await createCheckin(t.db, rider.id, spot.id, { created_at: at(60_000) });
+    const rows = await t.db.select().from(checkins).where(eq(checkins.user_id, rider.id)).orderBy(checkins.created_at);
+    expect(rows).toEqual([{ ...first, archived_at: expect.any(Date), updated_at: expect.any(Date) }, live]);
+    expect(live).toMatchObject({ created_at: at(60_000), archived_at: null });
   });
 
   it('keeps the first check-in intact when the duplicate is refused', async ({ t }) => {
