@@ -4,8 +4,8 @@ import nx from '@nx/eslint-plugin';
 // `scope` says whose code it may reach into. Both must allow an import.
 //
 //   type:enums       -> nothing            (the SDK imports it; no drivers)
-//   type:util        -> enums
-//   type:domain      -> domain, util, enums (scopes below keep it downward)
+//   type:util        -> enums               (no drivers)
+//   type:domain      -> domain, util, enums (no drivers; scopes below keep it downward)
 //   type:aggregator  -> domain, util, enums
 //   type:testing     -> util, enums         (test harness; never production code)
 //   type:app, tool   -> anything but testing
@@ -26,14 +26,32 @@ const scopeConstraints = [
   { sourceTag: 'scope:audit', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
 
+// Database drivers, and drizzle's adapters that load them. Only the
+// aggregator (createDb(), migrateDb()), the testing lib, apps and tools open
+// connections; enums, util and domain code works on any driver the caller
+// brings (and the SDK bundle of enums must stay driver-free).
+const DRIVERS = [
+  'pg',
+  'postgres',
+  'ws',
+  '@electric-sql/pglite*',
+  '@neondatabase/serverless',
+  'drizzle-orm/node-postgres*',
+  'drizzle-orm/pglite*',
+  'drizzle-orm/neon-http*',
+  'drizzle-orm/neon-serverless*',
+  'drizzle-orm/postgres-js*',
+];
+
 const typeConstraints = (testFiles) => [
-  { sourceTag: 'type:enums', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:enums', onlyDependOnLibsWithTags: [], bannedExternalImports: DRIVERS },
   { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:enums'] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:enums'], bannedExternalImports: DRIVERS },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:enums', 'type:migrations'] },
   {
     sourceTag: 'type:domain',
     onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:enums', ...(testFiles ? ['type:testing'] : [])],
+    bannedExternalImports: DRIVERS,
   },
   {
     sourceTag: 'type:aggregator',

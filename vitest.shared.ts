@@ -47,7 +47,7 @@ type EngineName = 'pglite' | 'postgres' | 'neon-ws' | 'neon-http';
  * when DATABASE_URL is set. SKATEHUBBA_TEST_ENGINES (comma-separated) picks
  * integration engines explicitly and leaves unit tests out; `npm run
  * test:neon` sets it to `neon-ws,neon-http` (both need DATABASE_URL: the Neon
- * drivers reach that server through loopback helpers in tools/src/neon).
+ * drivers reach that server through loopback helpers in libs/testing/src/neon).
  */
 function selectedEngines(): { unit: boolean; engines: EngineName[] } {
   const explicit = process.env.SKATEHUBBA_TEST_ENGINES;

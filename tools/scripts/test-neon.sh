@@ -2,7 +2,7 @@
 # `npm run test:neon`: every integration suite again, through the two Neon
 # drivers (@neondatabase/serverless), against the Postgres server at
 # DATABASE_URL: the WebSocket Pool via a loopback WebSocket-to-TCP bridge, and
-# neon() over HTTP via a loopback /sql endpoint (tools/src/neon). Tests that
+# neon() over HTTP via a loopback /sql endpoint (libs/testing/src/neon). Tests that
 # need a session (interactive transactions) are skipped on neon-http, by name.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

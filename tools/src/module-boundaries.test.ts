@@ -33,12 +33,29 @@ describe('forbidden imports fail lint', () => {
   });
 });
 
+describe('database drivers are banned below the aggregator (bannedExternalImports)', () => {
+  it.each([
+    ['a domain lib', 'libs/spots/src/probe.ts', 'type:domain', 'pg', "import x from 'pg';"],
+    ['a domain lib', 'libs/identity/src/probe.ts', 'type:domain', '@electric-sql/pglite', "import { PGlite as x } from '@electric-sql/pglite';"],
+    ['a domain lib', 'libs/audit/src/probe.ts', 'type:domain', '@neondatabase/serverless', "import { neon as x } from '@neondatabase/serverless';"],
+    ['a domain lib', 'libs/gamification/src/probe.ts', 'type:domain', 'drizzle-orm/node-postgres', "import { drizzle as x } from 'drizzle-orm/node-postgres';"],
+    ["a domain lib's tests", 'libs/spots/src/probe.int.test.ts', 'type:domain', 'ws', "import x from 'ws';"],
+    ['schema-kit (util)', 'libs/schema-kit/src/probe.ts', 'type:util', 'pg', "import x from 'pg';"],
+    ['enums', 'libs/enums/src/probe.ts', 'type:enums', 'drizzle-orm/pglite', "import { drizzle as x } from 'drizzle-orm/pglite';"],
+  ])('%s cannot import a driver: %s, tagged %s, imports %s', async (_who, file, tag, specifier, source) => {
+    expect(await boundaryErrors(file, source)).toEqual([`A project tagged with "${tag}" is not allowed to import "${specifier}"`]);
+  });
+});
+
 describe('allowed imports pass lint', () => {
   it.each([
     ['spots builds on identity', 'libs/spots/src/probe.ts', "import { users as x } from '@skatehubba/identity';"],
     ['domain libs use enums', 'libs/gamification/src/probe.ts', "import { achievementTierEnum as x } from '@skatehubba/enums/pg';"],
     ['the aggregator composes domains', 'libs/db/src/probe.ts', "import { spots as x } from '@skatehubba/spots';"],
-    ['test files use the harness', 'libs/spots/src/probe.int.test.ts', "import { openTestDatabase as x } from '@skatehubba/testing';"],
+    ['test files use the harness', 'libs/spots/src/probe.int.test.ts', "import { databaseTest as x } from '@skatehubba/testing';"],
+    ['domain libs use drizzle itself', 'libs/spots/src/probe.ts', "import { sql as x } from 'drizzle-orm';"],
+    ['the aggregator opens connections', 'libs/db/src/probe.ts', "import x from 'pg';"],
+    ['the test harness opens connections', 'libs/testing/src/probe.ts', "import { PGlite as x } from '@electric-sql/pglite';"],
   ])('%s', async (_rule, file, source) => {
     expect(await boundaryErrors(file, source)).toEqual([]);
   });

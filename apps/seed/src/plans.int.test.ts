@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openTestDatabase, withDatabase, type TestDatabase } from '@skatehubba/testing';
+import { describe, expect, inject } from 'vitest';
+import { databaseTest, withDatabase } from '@skatehubba/testing';
 import { SeedGenerator } from './generate';
 import { drawSamples, explainHotQuery, HOT_QUERIES, type Sample } from './hot-queries';
 import { loadTables, type SqlRunner } from './load';
@@ -12,14 +12,13 @@ import { PROFILES } from './profiles';
 // rows. EXPLAIN (FORMAT JSON) with the real parameters; shapes, not timings.
 const engine = inject('engine');
 const BIG_TABLE_ROWS = 10_000;
-let t: TestDatabase<Record<string, never>>;
+const it = databaseTest({});
 let pool: pg.Pool;
 let runner: SqlRunner;
 let sample: Sample;
 
 describe.runIf(engine === 'postgres')('hot query plans on the medium profile', () => {
-  beforeAll(async () => {
-    t = await openTestDatabase({});
+  it.beforeAll(async ({ t }) => {
     const conn = await t.connect();
     const loader: SqlRunner = { query: async (text, params) => ({ rows: await conn.query(text, params) }) };
     await conn.query('BEGIN');
@@ -32,12 +31,11 @@ describe.runIf(engine === 'postgres')('hot query plans on the medium profile', (
     runner = { query: async (text, params) => ({ rows: (await pool.query(text, params as unknown[])).rows }) };
     [sample] = (await drawSamples(runner, 1)) as [Sample];
   }, 300_000);
-  afterAll(async () => {
+  it.afterAll(async () => {
     await pool?.end();
-    await t?.close();
   });
 
-  it.each(HOT_QUERIES.map((q) => [q.name, q] as const))('%s: reads its index (in order for keyset pages), no big sequential scan', async (_, query) => {
+  it.for(HOT_QUERIES.map((q) => [q.name, q] as const))('%s: reads its index (in order for keyset pages), no big sequential scan', async ([_, query]) => {
     const nodes = await explainHotQuery(pool, query, sample);
     const indexes = nodes.filter((n) => n['Index Name']).map((n) => n['Index Name']);
     expect(

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasSessions, openTestDatabase, type TestDatabase } from '@skatehubba/testing';
+import { describe, expect } from 'vitest';
+import { databaseTest, hasSessions, type TestDatabase } from '@skatehubba/testing';
 import { ACHIEVEMENT_CATALOGUE } from './vocabulary';
 import { SeedGenerator } from './generate';
 import { loadTables, SeedError, type SqlRunner } from './load';
@@ -7,45 +7,37 @@ import { PROFILES } from './profiles';
 
 // Integration: the generator's rows go through the real schema (every CHECK,
 // FK, the dedupe index and the triggers) on each engine.
-let t: TestDatabase<Record<string, never>>;
+const it = databaseTest({});
 let runner: SqlRunner & { close(): Promise<void> };
 
 // The seed loads in one transaction on one session: not a neon-http workload.
 const skip = !hasSessions();
 
-beforeAll(async () => {
-  if (skip) return;
-  t = await openTestDatabase({});
-  const conn = await t.connect();
-  runner = { query: async (text, params) => ({ rows: await conn.query(text, params) }), close: conn.close };
-});
-afterAll(async () => {
-  await runner?.close();
-  await t?.close();
-});
-
-const one = async <R>(text: string) => (await t.query<R>(text))[0]!;
+const one = async <R>(t: TestDatabase<Record<string, never>>, text: string) => (await t.query<R>(text))[0]!;
 
 describe.skipIf(skip)('the large profile, at small scale', () => {
   // Same shape as the large profile (per-rider activity, saved spots, session share), 1/50th of the rows.
   const counts = { ...PROFILES.large, users: 2_000, spots: 400, checkins: 20_000 };
 
-  beforeAll(async () => {
+  it.beforeAll(async ({ t }) => {
+    const conn = await t.connect();
+    runner = { query: async (text, params) => ({ rows: await conn.query(text, params) }), close: conn.close };
     await runner.query('BEGIN');
     await loadTables(runner, new SeedGenerator(42, counts));
     await runner.query('COMMIT');
   });
+  it.afterAll(async () => runner?.close());
 
-  it('loads every row: the database accepted all of them', async () => {
-    const c = await one<{ users: number; spots: number; checkins: number }>(
+  it('loads every row: the database accepted all of them', async ({ t }) => {
+    const c = await one<{ users: number; spots: number; checkins: number }>(t,
       'SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM spots)::int AS spots, (SELECT count(*) FROM checkins)::int AS checkins',
     );
     expect(c).toEqual({ users: counts.users, spots: counts.spots, checkins: counts.checkins });
   });
 
-  it('unlocks achievements exactly as the check-ins say', async () => {
+  it('unlocks achievements exactly as the check-ins say', async ({ t }) => {
     // Recompute progress from the check-ins in SQL and compare with what the seed wrote.
-    const mismatches = await one<{ n: number }>(`
+    const mismatches = await one<{ n: number }>(t, `
       WITH metrics AS (
         SELECT user_id, count(*) AS checkins, count(*) FILTER (WHERE trick_status = 'landed') AS landed,
                count(DISTINCT spot_id) AS spots
@@ -58,31 +50,31 @@ describe.skipIf(skip)('the large profile, at small scale', () => {
         FULL JOIN user_achievements ua USING (user_id, achievement_id)
        WHERE coalesce(e.progress, 0) <> coalesce(ua.progress, 0)`);
     expect(mismatches.n).toBe(0);
-    const unlocked = await one<{ n: number }>('SELECT count(*)::int AS n FROM user_achievements WHERE unlocked_at IS NOT NULL');
+    const unlocked = await one<{ n: number }>(t, 'SELECT count(*)::int AS n FROM user_achievements WHERE unlocked_at IS NOT NULL');
     expect(unlocked.n).toBeGreaterThan(counts.users / 2);
   });
 
-  it('puts unlock times on the check-in that reached the goal', async () => {
-    const wrong = await one<{ n: number }>(`
+  it('puts unlock times on the check-in that reached the goal', async ({ t }) => {
+    const wrong = await one<{ n: number }>(t, `
       SELECT count(*)::int AS n FROM user_achievements ua JOIN achievements a ON a.id = ua.achievement_id
        WHERE a.slug = 'first-push' AND ua.unlocked_at <> (SELECT min(created_at) FROM checkins c WHERE c.user_id = ua.user_id)`);
     expect(wrong.n).toBe(0);
   });
 
-  it('leaves updated_at equal to created_at, as the trigger writes it on insert', async () => {
-    const n = await one<{ n: number }>('SELECT count(*)::int AS n FROM checkins WHERE updated_at <> created_at');
+  it('leaves updated_at equal to created_at, as the trigger writes it on insert', async ({ t }) => {
+    const n = await one<{ n: number }>(t, 'SELECT count(*)::int AS n FROM checkins WHERE updated_at <> created_at');
     expect(n.n).toBe(0);
   });
 
-  it('audits every seeded row, as any insert is', async () => {
-    const n = await one<{ audited: number; rows: number }>(`
+  it('audits every seeded row, as any insert is', async ({ t }) => {
+    const n = await one<{ audited: number; rows: number }>(t, `
       SELECT (SELECT count(*) FROM audit_logs WHERE target_table = 'checkins' AND action = 'insert')::int AS audited,
              (SELECT count(*) FROM checkins)::int AS rows`);
     expect(n.audited).toBe(n.rows);
   });
 
-  it('stops at the first refused row with the table and rule, and keeps nothing of the run', async () => {
-    const before = await one<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  it('stops at the first refused row with the table and rule, and keeps nothing of the run', async ({ t }) => {
+    const before = await one<{ n: number }>(t, 'SELECT count(*)::int AS n FROM users');
     await runner.query('BEGIN');
     // Same seed again: the first user's id collides with an existing row.
     const error = await loadTables(runner, new SeedGenerator(42, { ...counts, checkins: 10 })).catch((e: unknown) => e);
@@ -91,6 +83,6 @@ describe.skipIf(skip)('the large profile, at small scale', () => {
     expect((error as SeedError).table).toBe('users');
     expect((error as SeedError).rule).toBe('users_pk');
     expect((error as SeedError).message).toMatch(/seeding users failed: users_pk refused a row/);
-    expect(await one<{ n: number }>('SELECT count(*)::int AS n FROM users')).toEqual(before);
+    expect(await one<{ n: number }>(t, 'SELECT count(*)::int AS n FROM users')).toEqual(before);
   });
 });

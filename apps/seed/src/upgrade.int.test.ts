@@ -8,15 +8,31 @@ import { SEED_TABLES, SeedGenerator } from './generate';
 import { loadTables, type SqlRunner } from './load';
 import { PROFILES } from './profiles';
 
-// Migration safety: a database that holds data at the previous migration is
-// upgraded to the latest with the migrator, and every row is still there,
-// unchanged. Runs on PGlite, the Postgres server and the Neon WebSocket Pool
-// (neon-http cannot migrate: no transaction).
+// Migration safety, one step at a time: for every migration k of the journal,
+// a database migrated to k and holding data is migrated to k + 1 with the
+// migrator, and every row is still there, unchanged (audit trail included).
+// A statement added to any migration, old or new, that rewrites or loses rows
+// fails its step. Runs on PGlite, the Postgres server and the Neon WebSocket
+// Pool (neon-http cannot migrate: no transaction).
+//
+// The seed generator writes the current schema's columns. Every seeded table
+// exists from the first migration on, so every step is seeded; a future
+// migration that adds a column the generator writes makes the steps before it
+// fail loudly here ("column does not exist"), and those steps then need rows
+// that fit them.
 const engine = inject('engine');
 const cleanups: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
+
+interface JournalEntry {
+  idx: number;
+  tag: string;
+}
+const journal = JSON.parse(await readFile(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: JournalEntry[] };
+/** Each step: from the database at migration k to the one at k + 1. */
+const steps = journal.entries.slice(1).map((to, k) => ({ k, from: journal.entries[k]!.tag, to: to.tag }));
 
 /** An empty database on this run's engine: in-memory PGlite, or a new database on the server. */
 async function emptyDatabase(): Promise<DbHandle> {
@@ -29,16 +45,13 @@ async function emptyDatabase(): Promise<DbHandle> {
   return handle;
 }
 
-/** A copy of the migrations folder whose journal stops before the last migration. */
-async function previousMigrations(): Promise<{ folder: string; latest: string }> {
-  const folder = await mkdtemp(join(tmpdir(), 'skatehubba-previous-'));
+/** A copy of the migrations folder whose journal stops after migration k. */
+async function migrationsUpTo(k: number): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), `skatehubba-upto-${k}-`));
   cleanups.push(() => rm(folder, { recursive: true, force: true }));
   await cp(MIGRATIONS_FOLDER, folder, { recursive: true });
-  const journalPath = join(folder, 'meta', '_journal.json');
-  const journal = JSON.parse(await readFile(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  const latest = journal.entries.pop()!.tag;
-  await writeFile(journalPath, JSON.stringify(journal));
-  return { folder, latest };
+  await writeFile(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, k + 1) }));
+  return folder;
 }
 
 async function runner(handle: DbHandle): Promise<SqlRunner & { release(): void }> {
@@ -47,10 +60,12 @@ async function runner(handle: DbHandle): Promise<SqlRunner & { release(): void }
   return (await handle.client.connect()) as unknown as SqlRunner & { release(): void };
 }
 
+const SNAPSHOT_TABLES = [...SEED_TABLES, 'audit_logs'];
+
 /** Row count and a digest of every row, per table. */
 const snapshot = async (db: SqlRunner) => {
   const result: Record<string, { rows: number; digest: string }> = {};
-  for (const table of SEED_TABLES) {
+  for (const table of SNAPSHOT_TABLES) {
     const { rows } = await db.query<{ rows: number; digest: string }>(
       `SELECT count(*)::int AS rows, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS digest FROM ${table} t`,
     );
@@ -59,25 +74,29 @@ const snapshot = async (db: SqlRunner) => {
   return result;
 };
 
-describe.skipIf(engine === 'neon-http')(`upgrade with data on ${engine}`, () => {
-  it('migrates a seeded database from the previous migration to the latest and loses nothing', async () => {
+describe.skipIf(engine === 'neon-http')(`upgrade with data on ${engine}, every step of the journal`, () => {
+  it('has at least one step to walk', () => {
+    expect(steps.length).toBe(journal.entries.length - 1);
+    expect(steps.length).toBeGreaterThan(0);
+  });
+
+  it.for(steps)('seeded at $from, migrated to $to: every row unchanged', async ({ k, to }) => {
     const handle = await emptyDatabase();
-    const { folder, latest } = await previousMigrations();
-    await migrateDb(handle, folder);
+    await migrateDb(handle, await migrationsUpTo(k));
 
     const db = await runner(handle);
     try {
+      const appliedAt = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations')).rows[0]!.n;
+      expect(await appliedAt()).toBe(k + 1);
       await db.query('BEGIN');
-      await loadTables(db, new SeedGenerator(3, { ...PROFILES.small, users: 300, spots: 60, checkins: 3_000 }));
+      await loadTables(db, new SeedGenerator(3 + k, { ...PROFILES.small, users: 200, spots: 40, checkins: 2_000 }));
       await db.query('COMMIT');
       const before = await snapshot(db);
-      expect(before.checkins!.rows).toBe(3_000);
+      expect(before.checkins!.rows).toBe(2_000);
 
-      await migrateDb(handle);
+      await migrateDb(handle, await migrationsUpTo(k + 1));
 
-      const { rows: applied } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations');
-      const journal = JSON.parse(await readFile(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
-      expect(applied[0]!.n, `${latest} was applied on top`).toBe(journal.entries.length);
+      expect(await appliedAt(), `${to} was applied on top`).toBe(k + 2);
       expect(await snapshot(db)).toEqual(before);
     } finally {
       db.release();

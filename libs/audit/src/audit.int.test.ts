@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectRefused, hasSessions, openTestDatabase, type TestDatabase } from '@skatehubba/testing';
+import { describe, expect } from 'vitest';
+import { databaseTest, expectRefused, hasSessions, type TestDatabase } from '@skatehubba/testing';
 import { auditTrailByActor, auditTrailFor, withActor } from './actor';
 import { AUDIT_REDACTED, AUDITED_TABLES, auditLogs, type AuditLog } from './audit-logs';
 
@@ -9,15 +9,13 @@ import { AUDIT_REDACTED, AUDITED_TABLES, auditLogs, type AuditLog } from './audi
 // rows with raw SQL only (the audit team owns no other table, and any client
 // must be audited, not only drizzle).
 const schema = { auditLogs };
-let t: TestDatabase<typeof schema>;
-
-beforeAll(async () => {
-  t = await openTestDatabase(schema);
-});
-afterAll(async () => t?.close());
+const it = databaseTest(schema);
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const URL_OK = `https://media.skatehubba.test/a.jpg?X-Amz-Expires=60&X-Amz-Signature=${'ab'.repeat(16)}`;
+
+/** The audit rows whose targets are these ids (the rows one test made), in trail order. */
+const trailOf = (ids: Record<string, string>) => `target_id IN (${Object.values(ids).map((id) => `'${id}'`).join(',')})`;
 
 /** One row of every audited table, inserted with raw SQL; returns each row's audit target id. */
 async function insertOneOfEach(run: (text: string) => Promise<unknown>) {
@@ -45,10 +43,10 @@ async function insertOneOfEach(run: (text: string) => Promise<unknown>) {
   } satisfies Record<(typeof AUDITED_TABLES)[number], string>;
 }
 
-const trail = (table: (typeof AUDITED_TABLES)[number], id: string): Promise<AuditLog[]> => auditTrailFor(t.db, table, id);
+const trail = (t: TestDatabase<typeof schema>, table: (typeof AUDITED_TABLES)[number], id: string): Promise<AuditLog[]> => auditTrailFor(t.db, table, id);
 
 describe('audit rows from triggers', () => {
-  it('writes exactly one row per raw INSERT, UPDATE and DELETE on every audited table', async () => {
+  it('writes exactly one row per raw INSERT, UPDATE and DELETE on every audited table', async ({ t }) => {
     const ids = await insertOneOfEach((text) => t.query(text));
     await t.query(`UPDATE users SET display_name = 'Renamed' WHERE id = '${ids.users}'`);
     await t.query(`UPDATE sessions SET revoked_at = now() WHERE id = '${ids.sessions}'`);
@@ -71,30 +69,30 @@ describe('audit rows from triggers', () => {
     }
 
     for (const table of AUDITED_TABLES) {
-      const rows = await trail(table, ids[table]);
+      const rows = await trail(t, table, ids[table]);
       expect(rows.map((r) => r.action), table).toEqual(['insert', 'update', 'delete']);
       expect(rows.every((r) => r.actor_id === null), `${table}: no actor was set`).toBe(true);
     }
   });
 
-  it('summarises an update as the changed columns only, as [old, new]', async () => {
+  it('summarises an update as the changed columns only, as [old, new]', async ({ t }) => {
     const ids = await insertOneOfEach((text) => t.query(text));
     await t.query(`UPDATE spots SET name = 'Bigger plaza', latitude = 1.5 WHERE id = '${ids.spots}'`);
-    const update = (await trail('spots', ids.spots)).find((r) => r.action === 'update')!;
+    const update = (await trail(t, 'spots', ids.spots)).find((r) => r.action === 'update')!;
     expect(Object.keys(update.changes).sort()).toEqual(['latitude', 'name', 'updated_at']);
     expect(update.changes.name).toEqual(['Audit plaza', 'Bigger plaza']);
     expect(update.changes.latitude).toEqual([1, 1.5]);
-    const insert = (await trail('spots', ids.spots)).find((r) => r.action === 'insert')!;
+    const insert = (await trail(t, 'spots', ids.spots)).find((r) => r.action === 'insert')!;
     expect(insert.changes).toMatchObject({ id: ids.spots, name: 'Audit plaza', latitude: 1, longitude: 2 });
   });
 
-  it('never writes a token hash: inserts, updates and deletes of sessions are redacted', async () => {
+  it('never writes a token hash: inserts, updates and deletes of sessions are redacted', async ({ t }) => {
     const ids = await insertOneOfEach((text) => t.query(text));
     const [{ token_hash } = { token_hash: '' }] = await t.query<{ token_hash: string }>(`SELECT token_hash FROM sessions WHERE id = '${ids.sessions}'`);
     const rotated = hex(32);
     await t.query(`UPDATE sessions SET token_hash = '${rotated}' WHERE id = '${ids.sessions}'`);
     await t.query(`DELETE FROM sessions WHERE id = '${ids.sessions}'`);
-    const rows = await trail('sessions', ids.sessions);
+    const rows = await trail(t, 'sessions', ids.sessions);
     expect(rows.map((r) => r.action)).toEqual(['insert', 'update', 'delete']);
     expect(rows[0]!.changes.token_hash).toBe(AUDIT_REDACTED);
     expect(rows[1]!.changes.token_hash).toEqual([AUDIT_REDACTED, AUDIT_REDACTED]);
@@ -105,22 +103,23 @@ describe('audit rows from triggers', () => {
     expect(leaks!.n).toBe(0);
   });
 
-  it.skipIf(!hasSessions())('writes in the same transaction: one transaction id, and a rollback leaves no audit row', async () => {
+  it.skipIf(!hasSessions())('writes in the same transaction: one transaction id, and a rollback leaves no audit row', async ({ t }) => {
     const conn = await t.connect();
     try {
       await conn.query('BEGIN');
       const ids = await insertOneOfEach((text) => conn.query(text));
       await conn.query('COMMIT');
       const txids = await t.query<{ n: number; rows: number }>(
-        `SELECT count(DISTINCT transaction_id)::int AS n, count(*)::int AS rows FROM audit_logs WHERE target_id IN (${Object.values(ids).map((id) => `'${id}'`).join(',')})`,
+        `SELECT count(DISTINCT transaction_id)::int AS n, count(*)::int AS rows FROM audit_logs WHERE ${trailOf(ids)}`,
       );
       expect(txids).toEqual([{ n: 1, rows: 7 }]);
 
-      const [before] = await t.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_logs');
       await conn.query('BEGIN');
-      await insertOneOfEach((text) => conn.query(text));
+      const rolledBack = await insertOneOfEach((text) => conn.query(text));
+      // Inside the transaction its audit rows exist; after the rollback none of them does.
+      expect(await conn.query(`SELECT count(*)::int AS n FROM audit_logs WHERE ${trailOf(rolledBack)}`)).toEqual([{ n: 7 }]);
       await conn.query('ROLLBACK');
-      expect(await t.query('SELECT count(*)::int AS n FROM audit_logs')).toEqual([before]);
+      expect(await t.query(`SELECT count(*)::int AS n FROM audit_logs WHERE ${trailOf(rolledBack)}`)).toEqual([{ n: 0 }]);
     } finally {
       await conn.close();
     }
@@ -128,21 +127,21 @@ describe('audit rows from triggers', () => {
 });
 
 describe('withActor()', () => {
-  it.skipIf(!hasSessions())('records the actor on every row the transaction changes, and not after it', async () => {
+  it.skipIf(!hasSessions())('records the actor on every row the transaction changes, and not after it', async ({ t }) => {
     const actor = randomUUID();
     const ids = await withActor(t.db, actor, (tx) => insertOneOfEach((text) => tx.execute(sql.raw(text))));
     for (const table of AUDITED_TABLES) {
-      expect((await trail(table, ids[table]))[0]!.actor_id, table).toBe(actor);
+      expect((await trail(t, table, ids[table]))[0]!.actor_id, table).toBe(actor);
     }
     expect((await auditTrailByActor(t.db, actor)).length).toBe(7);
 
     // The setting is transaction-local: the next change on any connection has no actor.
     await t.query(`UPDATE spots SET name = 'After the transaction' WHERE id = '${ids.spots}'`);
-    const last = (await trail('spots', ids.spots)).at(-1)!;
+    const last = (await trail(t, 'spots', ids.spots)).at(-1)!;
     expect(last).toMatchObject({ action: 'update', actor_id: null });
   });
 
-  it.skipIf(!hasSessions())('rolls back everything, audit rows included, when the callback throws', async () => {
+  it.skipIf(!hasSessions())('rolls back everything, audit rows included, when the callback throws', async ({ t }) => {
     const actor = randomUUID();
     await expect(
       withActor(t.db, actor, async (tx) => {
@@ -153,7 +152,7 @@ describe('withActor()', () => {
     expect(await auditTrailByActor(t.db, actor)).toEqual([]);
   });
 
-  it('refuses an actor id that is not a UUID before touching the database', async () => {
+  it('refuses an actor id that is not a UUID before touching the database', async ({ t }) => {
     let ran = false;
     await expect(
       withActor(t.db, "x'; DROP TABLE users; --", async () => {
@@ -165,33 +164,34 @@ describe('withActor()', () => {
 });
 
 describe('append-only', () => {
-  it('refuses UPDATE, DELETE and TRUNCATE on audit_logs (audit_logs_append_only_trg) and keeps every row', async () => {
-    await insertOneOfEach((text) => t.query(text));
-    const [before] = await t.query<{ n: number; h: string }>("SELECT count(*)::int AS n, md5(string_agg(changes::text, ',' ORDER BY id)) AS h FROM audit_logs");
-    expect(before!.n).toBeGreaterThan(0);
+  it('refuses UPDATE, DELETE and TRUNCATE on audit_logs (audit_logs_append_only_trg) and keeps every row', async ({ t }) => {
+    const ids = await insertOneOfEach((text) => t.query(text));
+    const mine = `SELECT count(*)::int AS n, md5(string_agg(action || changes::text, ',' ORDER BY id)) AS h FROM audit_logs WHERE ${trailOf(ids)}`;
+    const [before] = await t.query<{ n: number; h: string }>(mine);
+    expect(before!.n).toBe(7);
 
     const update = await expectRefused(t.query("UPDATE audit_logs SET action = 'delete'"), 'audit_logs_append_only_trg');
     expect(update.code).toBe('23001');
     await expectRefused(t.query('DELETE FROM audit_logs'), 'audit_logs_append_only_trg');
     await expectRefused(t.query('TRUNCATE audit_logs'), 'audit_logs_append_only_trg');
 
-    expect(await t.query("SELECT count(*)::int AS n, md5(string_agg(changes::text, ',' ORDER BY id)) AS h FROM audit_logs")).toEqual([before]);
+    expect(await t.query(mine)).toEqual([before]);
   });
 
-  it('refuses an unknown action (audit_logs_action_ck)', async () => {
+  it('refuses an unknown action (audit_logs_action_ck)', async ({ t }) => {
     await expectRefused(
       t.query("INSERT INTO audit_logs (action, target_table, target_id, changes) VALUES ('upsert', 'users', 'x', '{}')"),
       'audit_logs_action_ck',
     );
   });
 
-  it('keeps the trail of an erased user', async () => {
+  it('keeps the trail of an erased user', async ({ t }) => {
     const ids = await insertOneOfEach((text) => t.query(text));
     await t.query(`DELETE FROM users WHERE id = '${ids.users}'`);
-    const rows = await trail('users', ids.users);
+    const rows = await trail(t, 'users', ids.users);
     expect(rows.map((r) => r.action)).toEqual(['insert', 'delete']);
     // The cascaded deletes are audited too.
-    expect((await trail('sessions', ids.sessions)).map((r) => r.action)).toEqual(['insert', 'delete']);
-    expect((await trail('checkins', ids.checkins)).map((r) => r.action)).toEqual(['insert', 'delete']);
+    expect((await trail(t, 'sessions', ids.sessions)).map((r) => r.action)).toEqual(['insert', 'delete']);
+    expect((await trail(t, 'checkins', ids.checkins)).map((r) => r.action)).toEqual(['insert', 'delete']);
   });
 });

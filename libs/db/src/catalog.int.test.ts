@@ -1,20 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { is } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { ACHIEVEMENT_TIERS, STANCES, TRICK_STATUSES } from '@skatehubba/enums';
 import { AUDITED_TABLES } from '@skatehubba/audit';
-import { openTestDatabase, type TestDatabase } from '@skatehubba/testing';
+import { databaseTest } from '@skatehubba/testing';
 import * as schema from './schema';
 
 // Integration: what the migrations actually built, read from the catalog,
 // compared with the TypeScript that claims to describe it and with the README.
-let t: TestDatabase<typeof schema>;
-
-beforeAll(async () => {
-  t = await openTestDatabase(schema);
-});
-afterAll(async () => t?.close());
+const it = databaseTest(schema);
 
 const TABLES = ['achievements', 'audit_logs', 'checkins', 'saved_spots', 'sessions', 'spots', 'user_achievements', 'users'];
 /** Every table object the aggregator exports. */
@@ -23,7 +18,7 @@ const tables = () => Object.values(schema as Record<string, unknown>).filter((v)
 const MUTABLE = ['achievements', 'checkins', 'sessions', 'spots', 'user_achievements', 'users'];
 
 describe('catalog', () => {
-  it('holds exactly the eight tables of the composed schema', async () => {
+  it('holds exactly the eight tables of the composed schema', async ({ t }) => {
     const rows = await t.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
@@ -34,7 +29,7 @@ describe('catalog', () => {
     expect(declared).toEqual(TABLES);
   });
 
-  it('has enum labels in the order of the shared tuples', async () => {
+  it('has enum labels in the order of the shared tuples', async ({ t }) => {
     const rows = await t.query<{ type: string; labels: string[] }>(`
       SELECT t.typname AS type, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
         FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid
@@ -46,7 +41,7 @@ describe('catalog', () => {
     ]);
   });
 
-  it('stores every timestamp as timestamp with time zone', async () => {
+  it('stores every timestamp as timestamp with time zone', async ({ t }) => {
     const rows = await t.query<{ column: string; data_type: string }>(`
       SELECT table_name || '.' || column_name AS column, data_type FROM information_schema.columns
        WHERE table_schema = 'public' AND data_type LIKE 'timestamp%' ORDER BY 1`);
@@ -63,7 +58,7 @@ describe('catalog', () => {
     expect(createdAt.filter((r) => r.column_default !== 'now()')).toEqual([]);
   });
 
-  it('names every constraint, index and trigger <table>_<what>_<pk|fk|uq|ck|idx|trg>', async () => {
+  it('names every constraint, index and trigger <table>_<what>_<pk|fk|uq|ck|idx|trg>', async ({ t }) => {
     const names = await t.query<{ kind: string; table_name: string; name: string }>(`
       SELECT 'constraint' AS kind, conrelid::regclass::text AS table_name, conname AS name
         FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype <> 'n'
@@ -80,7 +75,7 @@ describe('catalog', () => {
     expect(bad).toEqual([]);
   });
 
-  it('has the updated_at trigger on every mutable table and the audit trigger on every audited table', async () => {
+  it('has the updated_at trigger on every mutable table and the audit trigger on every audited table', async ({ t }) => {
     const rows = await t.query<{ name: string }>("SELECT tgname AS name FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1");
     const names = rows.map((r) => r.name);
     for (const table of MUTABLE) expect(names).toContain(`${table}_updated_at_trg`);
@@ -90,7 +85,7 @@ describe('catalog', () => {
     expect(names).not.toContain('audit_logs_audit_trg');
   });
 
-  it('has the delete rule the README promises on every foreign key, and no other foreign key', async () => {
+  it('has the delete rule the README promises on every foreign key, and no other foreign key', async ({ t }) => {
     const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
     const promised = Object.fromEntries(
       [...readme.matchAll(/^\| `([a-z_]+_fk)` \|[^|]+\| (CASCADE|RESTRICT|SET NULL|NO ACTION)\b/gm)].map((m) => [m[1], m[2]]),
@@ -104,7 +99,7 @@ describe('catalog', () => {
     expect(rows).toHaveLength(8);
   });
 
-  it('backs every foreign key with an index that leads with its columns (delete rules stay cheap)', async () => {
+  it('backs every foreign key with an index that leads with its columns (delete rules stay cheap)', async ({ t }) => {
     const unindexed = await t.query<{ name: string }>(`
       SELECT c.conname AS name FROM pg_constraint c
        WHERE c.contype = 'f' AND NOT EXISTS (
@@ -117,7 +112,7 @@ describe('catalog', () => {
 });
 
 describe('relations', () => {
-  it('answers a relational query across every relation', async () => {
+  it('answers a relational query across every relation', async ({ t }) => {
     const { users, spots, checkins, savedSpots, sessions, achievements, userAchievements } = schema;
     const [rider] = await t.db
       .insert(users)
@@ -158,7 +153,7 @@ describe('relations', () => {
 });
 
 describe('index strategy', () => {
-  it('has exactly the indexes the README lists, each with its reason', async () => {
+  it('has exactly the indexes the README lists, each with its reason', async ({ t }) => {
     const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
     const section = readme.split('Every index and why it exists')[1]!.split('\n### ')[0]!;
     const listed = [...section.matchAll(/`([a-z_]+_(?:pk|uq|idx))`/g)].map((m) => m[1]!).sort();
@@ -166,7 +161,7 @@ describe('index strategy', () => {
     expect(listed).toEqual(rows.map((r) => r.name));
   });
 
-  it('has no index whose columns are a leading prefix of another on the same table (a duplicate)', async () => {
+  it('has no index whose columns are a leading prefix of another on the same table (a duplicate)', async ({ t }) => {
     const rows = await t.query<{ table_name: string; name: string; keys: string; predicate: string | null; is_unique: boolean }>(`
       SELECT i.indrelid::regclass::text AS table_name, c.relname AS name, i.indisunique AS is_unique,
              pg_get_expr(i.indpred, i.indrelid) AS predicate,

@@ -35,7 +35,7 @@ export type DbOptions =
   /** Neon over HTTP; `local` points the driver at a loopback /sql endpoint. */
   | { driver: 'neon-http'; url: string; local?: LocalNeon };
 
-/** Addresses of Neon stand-ins on loopback (tools/src/neon), for tests against a local server. */
+/** Addresses of Neon stand-ins on loopback (`@skatehubba/testing`, src/neon), for tests against a local server. */
 export interface LocalNeon {
   /** `host:port/path` of a WebSocket-to-TCP bridge. */
   wsProxy?: string;

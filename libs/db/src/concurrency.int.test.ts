@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject } from 'vitest';
 import { recordProgress } from '@skatehubba/gamification';
 import { createAchievement } from '@skatehubba/gamification/factories';
 import { createUser } from '@skatehubba/identity/factories';
 import { DataRuleError, pgErrorFields } from '@skatehubba/schema-kit';
 import { buildCheckin, createSpot } from '@skatehubba/spots/factories';
-import { openTestDatabase, type TestDatabase } from '@skatehubba/testing';
+import { databaseTest, type TestDatabase } from '@skatehubba/testing';
 import { toDataRuleError, withTransientRetry } from './errors';
 import * as schema from './schema';
 
@@ -15,12 +15,7 @@ import * as schema from './schema';
 // interleaving on one session: these run on the server engines.
 const engine = inject('engine');
 const CALLERS = 16;
-let t: TestDatabase<typeof schema>;
-
-beforeAll(async () => {
-  if (engine !== 'pglite') t = await openTestDatabase(schema);
-});
-afterAll(async () => t?.close());
+const it = databaseTest(schema);
 
 /** Starts all callers together, so they hit the server at once rather than in launch order. */
 async function race<T>(callers: number, fn: (i: number) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
@@ -42,11 +37,11 @@ function refusals(results: PromiseSettledResult<unknown>[]): DataRuleError[] {
     });
 }
 
-const auditCount = async (table: string, targetId: string) =>
+const auditCount = async (t: TestDatabase<typeof schema>, table: string, targetId: string) =>
   (await t.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE target_table = ${table} AND target_id = ${targetId}`))[0]!.n;
 
 describe.skipIf(engine === 'pglite')(`races on ${engine}, ${CALLERS} connections`, () => {
-  it('identical check-ins: exactly one lands, every other caller gets duplicate_checkin', async () => {
+  it('identical check-ins: exactly one lands, every other caller gets duplicate_checkin', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     const row = buildCheckin(rider.id, spot.id, { created_at: new Date('2026-05-01T18:04:00Z') });
@@ -59,10 +54,10 @@ describe.skipIf(engine === 'pglite')(`races on ${engine}, ${CALLERS} connections
     expect(refused[0]!.facts.retryAt).toEqual(new Date('2026-05-01T18:10:00Z'));
     const landed = await t.db.select().from(schema.checkins).where(eq(schema.checkins.user_id, rider.id));
     expect(landed).toHaveLength(1);
-    expect(await auditCount('checkins', landed[0]!.id)).toBe(1);
+    expect(await auditCount(t, 'checkins', landed[0]!.id)).toBe(1);
   });
 
-  it('achievement progress 16 x 100: exact total, one unlock, at the goal, one audit row per call', async () => {
+  it('achievement progress 16 x 100: exact total, one unlock, at the goal, one audit row per call', async ({ t }) => {
     const rider = await createUser(t.db);
     const goal = 777;
     const achievement = await createAchievement(t.db, { goal });
@@ -87,10 +82,10 @@ describe.skipIf(engine === 'pglite')(`races on ${engine}, ${CALLERS} connections
     expect(row).toMatchObject({ progress: CALLERS * steps, unlocked_at: unlocks[0]!.unlocked_at });
     // The unlock time is the moment of the call that reached the goal: no call before it saw an unlock.
     expect(all.filter((r) => r.progress < goal && r.unlocked_at !== null)).toEqual([]);
-    expect(await auditCount('user_achievements', `${rider.id}/${achievement.id}`)).toBe(CALLERS * steps);
+    expect(await auditCount(t, 'user_achievements', `${rider.id}/${achievement.id}`)).toBe(CALLERS * steps);
   });
 
-  it('saving and unsaving raced: the final state is the last committed operation, and the trail is a serial history', async () => {
+  it('saving and unsaving raced: the final state is the last committed operation, and the trail is a serial history', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     const target = `${rider.id}/${spot.id}`;
@@ -116,15 +111,16 @@ describe.skipIf(engine === 'pglite')(`races on ${engine}, ${CALLERS} connections
     const trail = await t.query<{ action: string }>(
       sql`SELECT action FROM audit_logs WHERE target_table = 'saved_spots' AND target_id = ${target} ORDER BY id`,
     );
-    // One audit row per operation that changed something, none for the no-ops.
-    expect(trail).toHaveLength(changes);
-    // A serial history: insert, delete, insert, ... never two of a kind in a row.
-    trail.forEach((row, i) => expect(row.action).toBe(i % 2 === 0 ? 'insert' : 'delete'));
+    // The first save always lands (the row did not exist), so there is a history to check.
+    expect(changes).toBeGreaterThan(0);
+    // One audit row per operation that changed something, none for the no-ops, as a
+    // serial history: insert, delete, insert, ... never two of a kind in a row.
+    expect(trail.map((row) => row.action)).toEqual(Array.from({ length: changes }, (_, i) => (i % 2 === 0 ? 'insert' : 'delete')));
     const saved = await t.db.select().from(schema.savedSpots).where(eq(schema.savedSpots.user_id, rider.id));
     expect(saved.length).toBe(trail.at(-1)?.action === 'insert' ? 1 : 0);
   });
 
-  it('every mutation under mixed load leaves exactly one audit row: none lost, none doubled', async () => {
+  it('every mutation under mixed load leaves exactly one audit row: none lost, none doubled', async ({ t }) => {
     const riders = await Promise.all(Array.from({ length: CALLERS }, () => createUser(t.db)));
     const spot = await createSpot(t.db);
     const perCaller = 20;
@@ -152,7 +148,8 @@ describe.skipIf(engine === 'pglite')(`races on ${engine}, ${CALLERS} connections
       { action: 'update', n: CALLERS * perCaller },
     ]);
     const doubled = await t.query(sql`
-      SELECT target_id, action FROM audit_logs WHERE target_table = 'checkins'
+      SELECT target_id, action FROM audit_logs
+       WHERE target_table = 'checkins' AND target_id IN (SELECT id::text FROM checkins WHERE spot_id = ${spot.id})
        GROUP BY target_id, action HAVING count(*) > 1`);
     expect(doubled).toEqual([]);
   });
@@ -161,7 +158,7 @@ describe.skipIf(engine === 'pglite')(`races on ${engine}, ${CALLERS} connections
 describe.skipIf(engine === 'pglite' || engine === 'neon-http')(`transient failures on ${engine}`, () => {
   // Write skew under SERIALIZABLE: each transaction reads both riders and
   // updates one. Postgres must abort one of them with 40001.
-  async function skewedPair(wrap: <T>(fn: () => Promise<T>) => Promise<T>) {
+  async function skewedPair(t: TestDatabase<typeof schema>, wrap: <T>(fn: () => Promise<T>) => Promise<T>) {
     const [a, b] = [await createUser(t.db), await createUser(t.db)];
     let barrier!: () => void;
     let arrived = 0;
@@ -181,16 +178,16 @@ describe.skipIf(engine === 'pglite' || engine === 'neon-http')(`transient failur
     return Promise.allSettled([attempt(a.id), attempt(b.id)]);
   }
 
-  it('a serialization failure surfaces as 40001 without a retry', async () => {
-    const results = await skewedPair((fn) => fn());
+  it('a serialization failure surfaces as 40001 without a retry', async ({ t }) => {
+    const results = await skewedPair(t, (fn) => fn());
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(failed).toHaveLength(1);
     expect(toDataRuleError(failed[0]!.reason)).toBe(failed[0]!.reason);
     expect(pgErrorFields(failed[0]!.reason)?.code).toBe('40001');
   });
 
-  it('withTransientRetry() runs the aborted transaction again and both succeed', async () => {
-    const results = await skewedPair((fn) => withTransientRetry(fn));
+  it('withTransientRetry() runs the aborted transaction again and both succeed', async ({ t }) => {
+    const results = await skewedPair(t, (fn) => withTransientRetry(fn));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
   });
 });

@@ -1,20 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createUser } from '@skatehubba/identity/factories';
-import { DataRuleError } from '@skatehubba/schema-kit';
+import { DataRuleError, pgErrorFields } from '@skatehubba/schema-kit';
 import { createCheckin, createSpot } from '@skatehubba/spots/factories';
-import { openTestDatabase, type TestDatabase } from '@skatehubba/testing';
+import { databaseTest } from '@skatehubba/testing';
 import { REFUSALS, toDataRuleError } from './errors';
 import * as schema from './schema';
 
 // Integration: every rule the database can refuse with maps to a typed error,
 // read from the catalog so a new constraint without a mapping fails here.
-let t: TestDatabase<typeof schema>;
-
-beforeAll(async () => {
-  t = await openTestDatabase(schema);
-});
-afterAll(async () => t?.close());
+const it = databaseTest(schema);
 
 const refusal = async (promise: Promise<unknown>) => {
   const error = await promise.then(
@@ -26,7 +21,7 @@ const refusal = async (promise: Promise<unknown>) => {
 };
 
 describe('toDataRuleError()', () => {
-  it('has a mapping for every constraint, unique index and trigger-raised rule in the catalog, and none extra', async () => {
+  it('has a mapping for every constraint, unique index and trigger-raised rule in the catalog, and none extra', async ({ t }) => {
     const rows = await t.query<{ name: string }>(`
       SELECT conname AS name FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'f', 'u', 'c', 'x')
       UNION SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE 'CREATE UNIQUE INDEX%'
@@ -38,7 +33,7 @@ describe('toDataRuleError()', () => {
     expect(Object.keys(REFUSALS).filter((name) => !names.includes(name)), 'mappings for constraints that no longer exist').toEqual([]);
   });
 
-  it('tells a rider refused as a duplicate when they may check in again', async () => {
+  it('tells a rider refused as a duplicate when they may check in again', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     await createCheckin(t.db, rider.id, spot.id, { created_at: new Date('2026-03-14T12:03:00Z') });
@@ -54,7 +49,7 @@ describe('toDataRuleError()', () => {
     expect((error as Error).message).toContain('check in again from 2026-03-14T12:10:00.000Z');
   });
 
-  it('tells a missing parent from a parent still in use on the same foreign key', async () => {
+  it('tells a missing parent from a parent still in use on the same foreign key', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     await createCheckin(t.db, rider.id, spot.id);
@@ -70,14 +65,14 @@ describe('toDataRuleError()', () => {
     });
   });
 
-  it('names check and trigger rules, and keeps the driver error as the cause', async () => {
+  it('names check and trigger rules, and keeps the driver error as the cause', async ({ t }) => {
     const bad = await refusal(createSpot(t.db, { latitude: 91 }));
     expect(bad).toMatchObject({ rule: 'latitude_out_of_range', kind: 'invalid', sqlstate: '23514' });
-    expect((bad as Error).cause).toBeDefined();
+    expect(pgErrorFields((bad as Error).cause)).toMatchObject({ code: '23514', constraint: 'spots_latitude_ck' });
     expect(await refusal(t.query('DELETE FROM audit_logs'))).toMatchObject({ rule: 'audit_append_only', sqlstate: '23001' });
   });
 
-  it('returns anything that is not a rule refusal unchanged', async () => {
+  it('returns anything that is not a rule refusal unchanged', async ({ t }) => {
     const syntax = await t.query('SELEC 1').catch((e: unknown) => e);
     expect(toDataRuleError(syntax)).toBe(syntax);
     const plain = new Error('socket hang up');

@@ -1,4 +1,6 @@
-import { describe, expectTypeOf, it } from 'vitest';
+import { createTableRelationsHelpers, extractTablesRelationalConfig, getTableName, is, Many, One } from 'drizzle-orm';
+import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type { AchievementTier, Stance, TrickStatus } from '@skatehubba/enums';
 import type { AuditLog } from '@skatehubba/audit';
@@ -8,6 +10,7 @@ import type { userInsertSchema} from '@skatehubba/identity';
 import { type NewSession, type NewUser, type Session, type User } from '@skatehubba/identity';
 import type { Achievement, NewUserAchievement, UserAchievement } from '@skatehubba/gamification';
 import type { SkateHubbaDb } from './client';
+import * as schema from './schema';
 
 // Type-level tests: what the schema promises to TypeScript callers. They
 // fail at typecheck (vitest checks expectTypeOf at compile time via tsc).
@@ -55,5 +58,36 @@ describe('schema-derived types', () => {
     expectTypeOf<Query>().toHaveProperty('users');
     expectTypeOf<Query>().toHaveProperty('checkins');
     expectTypeOf<Query>().toHaveProperty('userAchievements');
+  });
+});
+
+describe('relations', () => {
+  // Runtime, from the schema itself: every foreign key needs its relation in
+  // both directions (one() on the table that holds the FK, over exactly its
+  // columns; many() on the table it points to), and no relation exists
+  // without a foreign key behind it.
+  it('declares a relation in both directions for every foreign key, and none without one', () => {
+    const tables = Object.values(schema as Record<string, unknown>).filter((v): v is PgTable => is(v, PgTable));
+    const fromForeignKeys = tables
+      .flatMap((table) => getTableConfig(table).foreignKeys.map((fk) => fk.reference()))
+      .flatMap(({ columns, foreignTable }) => {
+        const from = getTableName(columns[0]!.table);
+        const to = getTableName(foreignTable);
+        return [`${from}(${columns.map((c) => c.name).join(', ')}) -> one ${to}`, `${to} -> many ${from}`];
+      })
+      .sort();
+    expect(fromForeignKeys).toHaveLength(2 * 8);
+
+    const { tables: relational } = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
+    const declared = Object.values(relational)
+      .flatMap((table) =>
+        Object.values(table.relations).map((relation) => {
+          const to = getTableName(relation.referencedTable);
+          if (is(relation, One) && relation.config) return `${table.dbName}(${relation.config.fields.map((c) => c.name).join(', ')}) -> one ${to}`;
+          return `${table.dbName} -> ${is(relation, Many) ? 'many' : 'one (no fields)'} ${to}`;
+        }),
+      )
+      .sort();
+    expect(declared).toEqual(fromForeignKeys);
   });
 });

@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
-import { expectRefused, openTestDatabase, type TestDatabase } from '@skatehubba/testing';
+import { databaseTest, expectRefused } from '@skatehubba/testing';
 import { achievements } from './achievements';
 import { buildAchievement, createAchievement } from './factories';
 import { AchievementNotFoundError, recordProgress } from './progress';
@@ -13,17 +13,12 @@ import { achievementInsertSchema, userAchievementInsertSchema } from './validati
 // Integration: the gamification team's rules on a real engine, and
 // recordProgress() under concurrency where the engine has more than one connection.
 const schema = { users, achievements, userAchievements };
-let t: TestDatabase<typeof schema>;
-
-beforeAll(async () => {
-  t = await openTestDatabase(schema);
-});
-afterAll(async () => t?.close());
+const it = databaseTest(schema);
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 
 describe('achievements', () => {
-  it.each([
+  it.for([
     ['slug', { slug: 'ab' }, 'achievements_slug_ck'],
     ['slug', { slug: 'Land-Tricks' }, 'achievements_slug_ck'],
     ['slug', { slug: 'land--tricks' }, 'achievements_slug_ck'],
@@ -32,28 +27,29 @@ describe('achievements', () => {
     ['description', { description: 'd'.repeat(501) }, 'achievements_description_ck'],
     ['goal', { goal: 0 }, 'achievements_goal_ck'],
     ['icon_url', { icon_url: 'https://media.skatehubba.test/badge.png' }, 'achievements_icon_url_ck'],
-  ])('refuses a bad %s (%s), and zod agrees', async (_, overrides, constraint) => {
+  ] as const)('refuses a bad %s (%s), and zod agrees', async ([_, overrides, constraint], { t }) => {
     const row = buildAchievement(overrides);
     expect(achievementInsertSchema.safeParse(row).success).toBe(false);
     await expectRefused(t.db.insert(achievements).values(row), constraint);
   });
 
-  it('accepts the edges: 3- and 60-character slugs, goal 1, empty description', async () => {
+  it('accepts the edges: 3- and 60-character slugs, goal 1, empty description', async ({ t }) => {
     for (const overrides of [{ slug: 'abc' }, { slug: 'a'.repeat(60) }, { goal: 1, description: '' }]) {
       const row = buildAchievement(overrides);
       expect(achievementInsertSchema.safeParse(row).success).toBe(true);
-      await expect(t.db.insert(achievements).values(row)).resolves.toBeDefined();
+      const [{ id }] = (await t.db.insert(achievements).values(row).returning({ id: achievements.id })) as [{ id: string }];
+      expect(await t.db.select().from(achievements).where(eq(achievements.id, id))).toEqual([expect.objectContaining(row)]);
     }
   });
 
-  it('refuses a second achievement with the same slug (achievements_slug_uq)', async () => {
+  it('refuses a second achievement with the same slug (achievements_slug_uq)', async ({ t }) => {
     const first = await createAchievement(t.db);
     await expectRefused(createAchievement(t.db, { slug: first.slug }), 'achievements_slug_uq');
   });
 });
 
 describe('user_achievements rules', () => {
-  it('refuses negative progress (user_achievements_progress_ck)', async () => {
+  it('refuses negative progress (user_achievements_progress_ck)', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db, { goal: 5 });
     const row = { user_id: rider.id, achievement_id: a.id, goal: 5, progress: -1 };
@@ -61,11 +57,11 @@ describe('user_achievements rules', () => {
     await expectRefused(t.db.insert(userAchievements).values(row), 'user_achievements_progress_ck');
   });
 
-  it.each([
+  it.for([
     ['progress below goal, unlocked', 4, true],
     ['progress at goal, not unlocked', 5, false],
     ['progress above goal, not unlocked', 9, false],
-  ])('refuses %s (user_achievements_unlock_ck), and zod agrees', async (_, progress, unlocked) => {
+  ] as const)('refuses %s (user_achievements_unlock_ck), and zod agrees', async ([_, progress, unlocked], { t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db, { goal: 5 });
     const row = { user_id: rider.id, achievement_id: a.id, goal: 5, progress, unlocked_at: unlocked ? new Date() : null };
@@ -73,7 +69,7 @@ describe('user_achievements rules', () => {
     await expectRefused(t.db.insert(userAchievements).values(row), 'user_achievements_unlock_ck');
   });
 
-  it('accepts progress at the goal with unlocked_at, and 0 without', async () => {
+  it('accepts progress at the goal with unlocked_at, and 0 without', async ({ t }) => {
     const rider = await createUser(t.db);
     const [a, b] = [await createAchievement(t.db, { goal: 5 }), await createAchievement(t.db, { goal: 5 })];
     for (const row of [
@@ -81,11 +77,16 @@ describe('user_achievements rules', () => {
       { user_id: rider.id, achievement_id: b.id, goal: 5, progress: 0, unlocked_at: null },
     ]) {
       expect(userAchievementInsertSchema.safeParse(row).success).toBe(true);
-      await expect(t.db.insert(userAchievements).values(row)).resolves.toBeDefined();
+      await t.db.insert(userAchievements).values(row);
+      const stored = await t.db
+        .select()
+        .from(userAchievements)
+        .where(and(eq(userAchievements.user_id, row.user_id), eq(userAchievements.achievement_id, row.achievement_id)));
+      expect(stored).toEqual([expect.objectContaining(row)]);
     }
   });
 
-  it('refuses a copied goal that differs from the achievement (user_achievements_achievement_fk)', async () => {
+  it('refuses a copied goal that differs from the achievement (user_achievements_achievement_fk)', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db, { goal: 5 });
     await expectRefused(
@@ -94,7 +95,7 @@ describe('user_achievements rules', () => {
     );
   });
 
-  it('keeps one row per rider and achievement (user_achievements_pk)', async () => {
+  it('keeps one row per rider and achievement (user_achievements_pk)', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db, { goal: 5 });
     const row = { user_id: rider.id, achievement_id: a.id, goal: 5, progress: 0 };
@@ -102,7 +103,7 @@ describe('user_achievements rules', () => {
     await expectRefused(t.db.insert(userAchievements).values(row), 'user_achievements_pk');
   });
 
-  it('refuses deleting an achievement riders have progress on (RESTRICT) and keeps both rows', async () => {
+  it('refuses deleting an achievement riders have progress on (RESTRICT) and keeps both rows', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db);
     await recordProgress(t.db, rider.id, a.id);
@@ -111,7 +112,7 @@ describe('user_achievements rules', () => {
     expect(await t.db.select().from(userAchievements).where(eq(userAchievements.achievement_id, a.id))).toHaveLength(1);
   });
 
-  it('cascades a goal change to every rider, and refuses one that would contradict an unlock', async () => {
+  it('cascades a goal change to every rider, and refuses one that would contradict an unlock', async ({ t }) => {
     const [r1, r2] = [await createUser(t.db), await createUser(t.db)];
     const a = await createAchievement(t.db, { goal: 10 });
     await recordProgress(t.db, r1.id, a.id, 4);
@@ -128,7 +129,7 @@ describe('user_achievements rules', () => {
     expect(still!.goal).toBe(8);
   });
 
-  it('erasing a rider removes their progress and keeps the achievement', async () => {
+  it('erasing a rider removes their progress and keeps the achievement', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db);
     await recordProgress(t.db, rider.id, a.id);
@@ -139,7 +140,7 @@ describe('user_achievements rules', () => {
 });
 
 describe('recordProgress()', () => {
-  it('creates the row, adds up, and unlocks once when the goal is reached', async () => {
+  it('creates the row, adds up, and unlocks once when the goal is reached', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db, { goal: 3 });
     const first = await recordProgress(t.db, rider.id, a.id);
@@ -152,13 +153,13 @@ describe('recordProgress()', () => {
     expect(fourth).toMatchObject({ progress: 8, justUnlocked: false, unlocked_at: third.unlocked_at });
   });
 
-  it('unlocks on the first call when one step reaches the goal', async () => {
+  it('unlocks on the first call when one step reaches the goal', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db, { goal: 3 });
     expect(await recordProgress(t.db, rider.id, a.id, 3)).toMatchObject({ progress: 3, justUnlocked: true });
   });
 
-  it('throws AchievementNotFoundError for a missing achievement and RangeError for a bad step', async () => {
+  it('throws AchievementNotFoundError for a missing achievement and RangeError for a bad step', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db);
     await expect(recordProgress(t.db, rider.id, MISSING)).rejects.toBeInstanceOf(AchievementNotFoundError);
@@ -168,14 +169,14 @@ describe('recordProgress()', () => {
     expect(await t.db.select().from(userAchievements).where(eq(userAchievements.user_id, rider.id))).toEqual([]);
   });
 
-  it('refuses progress for a missing rider (user_achievements_user_id_fk)', async () => {
+  it('refuses progress for a missing rider (user_achievements_user_id_fk)', async ({ t }) => {
     const a = await createAchievement(t.db);
     await expectRefused(recordProgress(t.db, MISSING, a.id), 'user_achievements_user_id_fk');
   });
 
   // 16 callers x 25 steps. On PGlite (one connection) the calls interleave on
   // one session; on Postgres they run on 16 pooled connections at once.
-  it('counts exactly and unlocks exactly once under 16 concurrent callers', async () => {
+  it('counts exactly and unlocks exactly once under 16 concurrent callers', async ({ t }) => {
     const rider = await createUser(t.db);
     const goal = 200;
     const a = await createAchievement(t.db, { goal });
@@ -207,7 +208,7 @@ describe('recordProgress()', () => {
 });
 
 describe('achievementsOf()', () => {
-  it("lists a rider's achievements with progress and tier, unlocked first", async () => {
+  it("lists a rider's achievements with progress and tier, unlocked first", async ({ t }) => {
     const rider = await createUser(t.db);
     const gold = await createAchievement(t.db, { tier: 'gold', goal: 2 });
     const bronze = await createAchievement(t.db, { tier: 'bronze', goal: 5 });

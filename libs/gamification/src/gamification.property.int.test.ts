@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ACHIEVEMENT_TIERS } from '@skatehubba/enums';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
-import { enumLabel, expectVerdictsAgree, hasSessions, mediaUrl, openTestDatabase, optional, PROPERTY_RUNS, reference, textAround, type TestDatabase } from '@skatehubba/testing';
+import { databaseTest, enumLabel, expectVerdictsAgree, hasSessions, mediaUrl, optional, PROPERTY_RUNS, reference, textAround } from '@skatehubba/testing';
 import { achievements } from './achievements';
 import { ACHIEVEMENT_DESCRIPTION_MAX_LENGTH, ACHIEVEMENT_NAME_MAX_LENGTH, ACHIEVEMENT_SLUG_MAX_LENGTH } from './constants';
 import { createAchievement } from './factories';
@@ -13,17 +13,9 @@ import { achievementInsertSchema, userAchievementInsertSchema } from './validati
 // Property: zod and the database agree on 1,000 generated rows per table
 // (seeded; each row inserted in a rolled-back transaction, so not on neon-http).
 const schema = { users, achievements, userAchievements };
-let t: TestDatabase<typeof schema>;
+const it = databaseTest(schema);
 let riders: string[];
 let catalogue: { id: string; goal: number }[];
-
-beforeAll(async () => {
-  if (!hasSessions()) return;
-  t = await openTestDatabase(schema);
-  riders = [(await createUser(t.db)).id];
-  catalogue = [await createAchievement(t.db, { goal: 1 }), await createAchievement(t.db, { goal: 10 }), await createAchievement(t.db, { goal: 500 })];
-});
-afterAll(async () => t?.close());
 
 /** Integers around the edges of int4 and of a positive count, plus non-integers. */
 const count = fc.oneof(
@@ -32,7 +24,12 @@ const count = fc.oneof(
 );
 
 describe.skipIf(!hasSessions())('zod and the database agree', () => {
-  it(`on ${PROPERTY_RUNS} achievements`, async () => {
+  it.beforeAll(async ({ t }) => {
+    riders = [(await createUser(t.db)).id];
+    catalogue = [await createAchievement(t.db, { goal: 1 }), await createAchievement(t.db, { goal: 10 }), await createAchievement(t.db, { goal: 500 })];
+  });
+
+  it(`on ${PROPERTY_RUNS} achievements`, async ({ t }) => {
     const rows = fc.record(
       {
         slug: fc.oneof(fc.stringMatching(/^[a-z0-9]{1,20}(-[a-z0-9]{1,20}){0,3}$/), textAround(ACHIEVEMENT_SLUG_MAX_LENGTH, 3)),
@@ -48,7 +45,7 @@ describe.skipIf(!hasSessions())('zod and the database agree', () => {
     expect(Math.min(report.accepted, report.refused)).toBeGreaterThan(PROPERTY_RUNS / 10);
   });
 
-  it(`on ${PROPERTY_RUNS} progress rows`, async () => {
+  it(`on ${PROPERTY_RUNS} progress rows`, async ({ t }) => {
     const created = new Date('2026-06-01T12:00:00.000Z');
     const rows = fc
       .record({

@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
-import { openTestDatabase, type TestDatabase } from '@skatehubba/testing';
+import { databaseTest } from '@skatehubba/testing';
 import { checkins, type Checkin } from './checkins';
 import { createCheckin, createSpot, saveSpot } from './factories';
 import {
@@ -22,12 +22,7 @@ import { spots } from './spots';
 // Integration: the hot read paths return exactly what their definitions say,
 // checked against a computation over all rows in JS.
 const schema = { users, spots, checkins, savedSpots };
-let t: TestDatabase<typeof schema>;
-
-beforeAll(async () => {
-  t = await openTestDatabase(schema);
-});
-afterAll(async () => t?.close());
+const it = databaseTest(schema);
 
 async function allPages(fetch: (after?: CheckinCursor) => Promise<{ rows: Checkin[]; next: CheckinCursor | null }>) {
   const pages: Checkin[][] = [];
@@ -41,7 +36,7 @@ async function allPages(fetch: (after?: CheckinCursor) => Promise<{ rows: Checki
 }
 
 describe('spotFeed() and riderHistory()', () => {
-  it('page through every live check-in exactly once, newest first, ties broken by id', async () => {
+  it('page through every live check-in exactly once, newest first, ties broken by id', async ({ t }) => {
     const spot = await createSpot(t.db);
     const riders = await Promise.all(Array.from({ length: 7 }, () => createUser(t.db)));
     // Many check-ins share a created_at (same statement: same now()), the case a cursor must survive.
@@ -70,7 +65,7 @@ describe('spotFeed() and riderHistory()', () => {
     expect(history.some((c) => c.id === archived!.id)).toBe(false);
   });
 
-  it('refuses a page size outside 1-100', async () => {
+  it('refuses a page size outside 1-100', async ({ t }) => {
     await expect(spotFeed(t.db, '00000000-0000-4000-8000-000000000000', { limit: 0 })).rejects.toThrow(RangeError);
     await expect(spotFeed(t.db, '00000000-0000-4000-8000-000000000000', { limit: 101 })).rejects.toThrow(RangeError);
   });
@@ -85,7 +80,7 @@ describe('spotsNear()', () => {
   ];
   let field: { id: string; latitude: number; longitude: number; archived: boolean }[];
 
-  beforeAll(async () => {
+  it.beforeAll(async ({ t }) => {
     let seed = 7;
     const random = () => ((seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647);
     const rows = centres.flatMap((c, ci) =>
@@ -102,12 +97,12 @@ describe('spotsNear()', () => {
     field = inserted.map((s) => ({ id: s.id, latitude: s.latitude, longitude: s.longitude, archived: archivedIds.includes(s.id) }));
   });
 
-  it.each([
+  it.for([
     ['a city', centres[0]!, 5_000],
     ['the antimeridian', { latitude: -16.5, longitude: -179.995 }, 8_000],
     ['near the pole', { latitude: 89.95, longitude: 120 }, 20_000],
     ['a tiny radius', centres[0]!, 150],
-  ])('matches a brute-force great-circle search around %s', async (_, point, radiusM) => {
+  ] as const)('matches a brute-force great-circle search around %s', async ([_, point, radiusM], { t }) => {
     const found = await spotsNear(t.db, { ...point, radiusM, limit: 500 });
     const expected = field
       .filter((s) => !s.archived)
@@ -116,7 +111,7 @@ describe('spotsNear()', () => {
       .sort((a, b) => a.distanceM - b.distanceM || a.id.localeCompare(b.id));
     // Other test files' spots are elsewhere; only this field is near these points.
     expect(found.map((s) => s.id)).toEqual(expected.map((s) => s.id));
-    found.forEach((s, i) => expect(s.distanceM).toBeCloseTo(expected[i]!.distanceM, 6));
+    expect(found.map((s) => s.distanceM)).toEqual(expected.map((s) => expect.closeTo(s.distanceM, 6)));
     if (radiusM > 1_000) expect(found.length).toBeGreaterThan(0);
   });
 
@@ -138,7 +133,7 @@ describe('spotsNear()', () => {
     }
   });
 
-  it('refuses a point or radius out of range', async () => {
+  it('refuses a point or radius out of range', async ({ t }) => {
     await expect(spotsNear(t.db, { latitude: 91, longitude: 0, radiusM: 10 })).rejects.toThrow(RangeError);
     await expect(spotsNear(t.db, { latitude: 0, longitude: 0, radiusM: 0 })).rejects.toThrow(RangeError);
     await expect(spotsNear(t.db, { latitude: 0, longitude: 0, radiusM: 50_001 })).rejects.toThrow(RangeError);
@@ -146,7 +141,7 @@ describe('spotsNear()', () => {
 });
 
 describe('savedSpotsOf()', () => {
-  it("lists a rider's active saved spots, most recent first", async () => {
+  it("lists a rider's active saved spots, most recent first", async ({ t }) => {
     const rider = await createUser(t.db);
     const [a, b, c] = [await createSpot(t.db), await createSpot(t.db), await createSpot(t.db)];
     await saveSpot(t.db, rider.id, a.id);
@@ -160,7 +155,7 @@ describe('savedSpotsOf()', () => {
 });
 
 describe('leaderboards', () => {
-  it('count landed live check-ins in the window, per spot and across spots', async () => {
+  it('count landed live check-ins in the window, per spot and across spots', async ({ t }) => {
     const asOf = new Date('2026-04-30T00:00:00Z');
     const [s1, s2] = [await createSpot(t.db), await createSpot(t.db)];
     const [r1, r2, r3] = [await createUser(t.db), await createUser(t.db), await createUser(t.db)];

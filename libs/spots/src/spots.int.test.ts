@@ -1,8 +1,8 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { describe, expect } from 'vitest';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
-import { asDatabaseRefusal, expectRefused, hasSessions, openTestDatabase, type TestDatabase } from '@skatehubba/testing';
+import { asDatabaseRefusal, databaseTest, expectRefused, hasSessions, type TestDatabase } from '@skatehubba/testing';
 import { archiveSpot } from './archive';
 import { checkins } from './checkins';
 import { CHECKIN_DEDUPE_WINDOW_MS } from './constants';
@@ -15,12 +15,7 @@ import { checkinInsertSchema, spotInsertSchema } from './validation';
 // Integration: the spots team's rules (coordinates, media URLs, the duplicate
 // check-in window, active spots only, delete rules, archival) on a real engine.
 const schema = { users, spots, checkins, savedSpots };
-let t: TestDatabase<typeof schema>;
-
-beforeAll(async () => {
-  t = await openTestDatabase(schema);
-});
-afterAll(async () => t?.close());
+const it = databaseTest(schema);
 
 /** A bucket start of the 10-minute window (date_bin origin 2000-01-01 UTC), well in the past. */
 const BUCKET = new Date('2026-03-14T12:00:00.000Z');
@@ -28,20 +23,22 @@ const at = (offsetMs: number) => new Date(BUCKET.getTime() + offsetMs);
 
 describe('spot coordinates', () => {
   // Raw SQL for NaN and Infinity: they are float8 values the API could send as text.
-  const insertRaw = (lat: string, lng: string) =>
-    t.query(`INSERT INTO spots (name, latitude, longitude) VALUES ('Coordinate probe', '${lat}'::float8, '${lng}'::float8)`);
+  const insertRaw = (t: TestDatabase<typeof schema>, lat: string, lng: string) =>
+    t.query<{ id: string }>(`INSERT INTO spots (name, latitude, longitude) VALUES ('Coordinate probe', '${lat}'::float8, '${lng}'::float8) RETURNING id`);
 
-  it.each([
+  it.for([
     ['90', '180'],
     ['-90', '-180'],
     ['0', '0'],
     ['89.999999', '-179.999999'],
-  ])('accepts latitude %s, longitude %s (the exact bounds included)', async (lat, lng) => {
-    await expect(insertRaw(lat, lng)).resolves.toBeDefined();
+  ] as const)('accepts latitude %s, longitude %s (the exact bounds included)', async ([lat, lng], { t }) => {
+    const [{ id }] = (await insertRaw(t, lat, lng)) as [{ id: string }];
+    const stored = await t.db.select({ latitude: spots.latitude, longitude: spots.longitude }).from(spots).where(eq(spots.id, id));
+    expect(stored).toEqual([{ latitude: Number(lat), longitude: Number(lng) }]);
     expect(spotInsertSchema.safeParse(buildSpot({ latitude: Number(lat), longitude: Number(lng) })).success).toBe(true);
   });
 
-  it.each([
+  it.for([
     ['90.0000001', '0', 'spots_latitude_ck'],
     ['-90.0000001', '0', 'spots_latitude_ck'],
     ['NaN', '0', 'spots_latitude_ck'],
@@ -52,14 +49,14 @@ describe('spot coordinates', () => {
     ['0', 'NaN', 'spots_longitude_ck'],
     ['0', 'Infinity', 'spots_longitude_ck'],
     ['0', '-Infinity', 'spots_longitude_ck'],
-  ])('refuses latitude %s, longitude %s (%s), and zod agrees', async (lat, lng, constraint) => {
-    await expectRefused(insertRaw(lat, lng), constraint);
+  ] as const)('refuses latitude %s, longitude %s (%s), and zod agrees', async ([lat, lng, constraint], { t }) => {
+    await expectRefused(insertRaw(t, lat, lng), constraint);
     expect(spotInsertSchema.safeParse(buildSpot({ latitude: Number(lat), longitude: Number(lng) })).success).toBe(false);
   });
 });
 
 describe('spot text and media', () => {
-  it.each([
+  it.for([
     ['name', { name: '' }, 'spots_name_ck'],
     ['name', { name: 'n'.repeat(121) }, 'spots_name_ck'],
     ['description', { description: 'd'.repeat(2001) }, 'spots_description_ck'],
@@ -67,34 +64,35 @@ describe('spot text and media', () => {
     ['photo_url', { photo_url: signedMediaUrl().replace('https://', 'http://') }, 'spots_photo_url_ck'],
     ['photo_url', { photo_url: signedMediaUrl().replace('X-Amz-Expires=3600&', '') }, 'spots_photo_url_ck'],
     ['photo_url', { photo_url: `${signedMediaUrl()} ` }, 'spots_photo_url_ck'],
-  ])('refuses a bad %s (%s), and zod agrees', async (_, overrides, constraint) => {
+  ] as const)('refuses a bad %s (%s), and zod agrees', async ([_, overrides, constraint], { t }) => {
     const row = buildSpot(overrides);
     expect(spotInsertSchema.safeParse(row).success).toBe(false);
     await expectRefused(t.db.insert(spots).values(row), constraint);
   });
 
-  it('accepts the longest name and description and a signed photo URL', async () => {
+  it('accepts the longest name and description and a signed photo URL', async ({ t }) => {
     const row = buildSpot({ name: 'n'.repeat(120), description: 'd'.repeat(2000), photo_url: signedMediaUrl() });
     expect(spotInsertSchema.safeParse(row).success).toBe(true);
-    await expect(t.db.insert(spots).values(row)).resolves.toBeDefined();
+    const [{ id }] = (await t.db.insert(spots).values(row).returning({ id: spots.id })) as [{ id: string }];
+    expect(await t.db.select().from(spots).where(eq(spots.id, id))).toEqual([expect.objectContaining(row)]);
   });
 
-  it.each([
+  it.for([
     ['GCS V4', 'https://storage.skatehubba.test/b/o.mp4?X-Goog-Expires=900&X-Goog-Signature=0123456789abcdef0123'],
     ['CDN', 'https://cdn.skatehubba.test/clip.mp4?Expires=1767225600&Key-Pair-Id=K1&Signature=abcdefghijklmnop~'],
-  ])('accepts a %s signed media URL on a check-in', async (_, media_url) => {
+  ] as const)('accepts a %s signed media URL on a check-in', async ([_, media_url], { t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     expect(checkinInsertSchema.safeParse(buildCheckin(rider.id, spot.id, { media_url })).success).toBe(true);
     await expect(createCheckin(t.db, rider.id, spot.id, { media_url })).resolves.toMatchObject({ media_url });
   });
 
-  it.each([
+  it.for([
     ['trick', { trick: '' }, 'checkins_trick_ck'],
     ['trick', { trick: 't'.repeat(81) }, 'checkins_trick_ck'],
     ['note', { note: 'n'.repeat(501) }, 'checkins_note_ck'],
     ['media_url', { media_url: 'https://media.skatehubba.test/clip.mp4' }, 'checkins_media_url_ck'],
-  ])('refuses a check-in with a bad %s (%s), and zod agrees', async (_, overrides, constraint) => {
+  ] as const)('refuses a check-in with a bad %s (%s), and zod agrees', async ([_, overrides, constraint], { t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     const row = buildCheckin(rider.id, spot.id, overrides);
@@ -102,7 +100,7 @@ describe('spot text and media', () => {
     await expectRefused(t.db.insert(checkins).values(row), constraint);
   });
 
-  it('refuses an unknown trick status at the enum, before any row is written', async () => {
+  it('refuses an unknown trick status at the enum, before any row is written', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     const error = await t
@@ -115,12 +113,12 @@ describe('spot text and media', () => {
 });
 
 describe('duplicate check-in window (checkins_user_spot_window_uq)', () => {
-  async function riderAndSpot() {
+  async function riderAndSpot(t: TestDatabase<typeof schema>) {
     return { rider: await createUser(t.db), spot: await createSpot(t.db) };
   }
 
-  it('refuses a second check-in in the same 10-minute bucket, first to last instant', async () => {
-    const { rider, spot } = await riderAndSpot();
+  it('refuses a second check-in in the same 10-minute bucket, first to last instant', async ({ t }) => {
+    const { rider, spot } = await riderAndSpot(t);
     await createCheckin(t.db, rider.id, spot.id, { created_at: at(0) });
     await expectRefused(createCheckin(t.db, rider.id, spot.id, { created_at: at(1) }), 'checkins_user_spot_window_uq');
     await expectRefused(
@@ -129,14 +127,17 @@ describe('duplicate check-in window (checkins_user_spot_window_uq)', () => {
     );
   });
 
-  it('lets the next bucket in, even 2 ms later across the edge (the documented bucket-edge behaviour)', async () => {
-    const { rider, spot } = await riderAndSpot();
-    await createCheckin(t.db, rider.id, spot.id, { created_at: at(CHECKIN_DEDUPE_WINDOW_MS - 1) });
-    await expect(createCheckin(t.db, rider.id, spot.id, { created_at: at(CHECKIN_DEDUPE_WINDOW_MS + 1) })).resolves.toBeDefined();
+  it('lets the next bucket in, even 2 ms later across the edge (the documented bucket-edge behaviour)', async ({ t }) => {
+    const { rider, spot } = await riderAndSpot(t);
+    const first = await createCheckin(t.db, rider.id, spot.id, { created_at: at(CHECKIN_DEDUPE_WINDOW_MS - 1) });
+    const next = await createCheckin(t.db, rider.id, spot.id, { created_at: at(CHECKIN_DEDUPE_WINDOW_MS + 1) });
+    const rows = await t.db.select().from(checkins).where(eq(checkins.user_id, rider.id)).orderBy(checkins.created_at);
+    expect(rows).toEqual([first, next]);
+    expect(rows.map((c) => c.created_at)).toEqual([at(CHECKIN_DEDUPE_WINDOW_MS - 1), at(CHECKIN_DEDUPE_WINDOW_MS + 1)]);
   });
 
-  it.skipIf(!hasSessions())('buckets by UTC instant whatever the session time zone', async () => {
-    const { rider, spot } = await riderAndSpot();
+  it.skipIf(!hasSessions())('buckets by UTC instant whatever the session time zone', async ({ t }) => {
+    const { rider, spot } = await riderAndSpot(t);
     const conn = await t.connect();
     try {
       await conn.query("SET TIME ZONE 'Asia/Kathmandu'"); // UTC+05:45: local 10-minute marks are not UTC ones
@@ -157,24 +158,30 @@ describe('duplicate check-in window (checkins_user_spot_window_uq)', () => {
     }
   });
 
-  it('lets the same rider check in at another spot, and another rider at the same spot, in the same bucket', async () => {
-    const { rider, spot } = await riderAndSpot();
+  it('lets the same rider check in at another spot, and another rider at the same spot, in the same bucket', async ({ t }) => {
+    const { rider, spot } = await riderAndSpot(t);
     const otherSpot = await createSpot(t.db);
     const otherRider = await createUser(t.db);
-    await createCheckin(t.db, rider.id, spot.id, { created_at: at(0) });
-    await expect(createCheckin(t.db, rider.id, otherSpot.id, { created_at: at(0) })).resolves.toBeDefined();
-    await expect(createCheckin(t.db, otherRider.id, spot.id, { created_at: at(0) })).resolves.toBeDefined();
+    const mine = await createCheckin(t.db, rider.id, spot.id, { created_at: at(0) });
+    const elsewhere = await createCheckin(t.db, rider.id, otherSpot.id, { created_at: at(0) });
+    const others = await createCheckin(t.db, otherRider.id, spot.id, { created_at: at(0) });
+    const rows = await t.db.select().from(checkins).where(inArray(checkins.user_id, [rider.id, otherRider.id]));
+    expect(rows).toHaveLength(3);
+    expect(rows).toEqual(expect.arrayContaining([mine, elsewhere, others]));
   });
 
-  it('leaves archived check-ins out: an archived row does not block a live one', async () => {
-    const { rider, spot } = await riderAndSpot();
+  it('leaves archived check-ins out: an archived row does not block a live one', async ({ t }) => {
+    const { rider, spot } = await riderAndSpot(t);
     const first = await createCheckin(t.db, rider.id, spot.id, { created_at: at(0) });
     await t.query(sql`UPDATE checkins SET archived_at = now() WHERE id = ${first.id}`);
-    await expect(createCheckin(t.db, rider.id, spot.id, { created_at: at(60_000) })).resolves.toBeDefined();
+    const live = await createCheckin(t.db, rider.id, spot.id, { created_at: at(60_000) });
+    const rows = await t.db.select().from(checkins).where(eq(checkins.user_id, rider.id)).orderBy(checkins.created_at);
+    expect(rows).toEqual([{ ...first, archived_at: expect.any(Date), updated_at: expect.any(Date) }, live]);
+    expect(live).toMatchObject({ created_at: at(60_000), archived_at: null });
   });
 
-  it('keeps the first check-in intact when the duplicate is refused', async () => {
-    const { rider, spot } = await riderAndSpot();
+  it('keeps the first check-in intact when the duplicate is refused', async ({ t }) => {
+    const { rider, spot } = await riderAndSpot(t);
     const first = await createCheckin(t.db, rider.id, spot.id, { created_at: at(0), note: 'first try' });
     await expectRefused(createCheckin(t.db, rider.id, spot.id, { created_at: at(5_000) }), 'checkins_user_spot_window_uq');
     const rows = await t.db.select().from(checkins).where(eq(checkins.user_id, rider.id));
@@ -183,7 +190,7 @@ describe('duplicate check-in window (checkins_user_spot_window_uq)', () => {
 });
 
 describe('foreign keys and delete rules', () => {
-  it('refuses a check-in for a missing rider or spot', async () => {
+  it('refuses a check-in for a missing rider or spot', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     const missing = '00000000-0000-4000-8000-000000000000';
@@ -191,7 +198,7 @@ describe('foreign keys and delete rules', () => {
     await expectRefused(createCheckin(t.db, rider.id, missing), 'checkins_spot_id_fk');
   });
 
-  it('refuses to delete a spot with check-ins (checkins_spot_id_fk RESTRICT) and keeps it whole', async () => {
+  it('refuses to delete a spot with check-ins (checkins_spot_id_fk RESTRICT) and keeps it whole', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     await createCheckin(t.db, rider.id, spot.id);
@@ -199,7 +206,7 @@ describe('foreign keys and delete rules', () => {
     expect(await t.db.select().from(spots).where(eq(spots.id, spot.id))).toEqual([spot]);
   });
 
-  it('deletes a spot without check-ins, and its bookmarks with it (saved_spots_spot_id_fk CASCADE)', async () => {
+  it('deletes a spot without check-ins, and its bookmarks with it (saved_spots_spot_id_fk CASCADE)', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     await saveSpot(t.db, rider.id, spot.id);
@@ -207,7 +214,7 @@ describe('foreign keys and delete rules', () => {
     expect(await t.db.select().from(savedSpots).where(eq(savedSpots.spot_id, spot.id))).toEqual([]);
   });
 
-  it('erasing a rider removes their check-ins and bookmarks and keeps the spots they created', async () => {
+  it('erasing a rider removes their check-ins and bookmarks and keeps the spots they created', async ({ t }) => {
     const rider = await createUser(t.db);
     const other = await createUser(t.db);
     const created = await createSpot(t.db, { created_by: rider.id });
@@ -225,7 +232,7 @@ describe('foreign keys and delete rules', () => {
 });
 
 describe('saved spots', () => {
-  it('keeps one row per rider and spot (saved_spots_pk)', async () => {
+  it('keeps one row per rider and spot (saved_spots_pk)', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     await saveSpot(t.db, rider.id, spot.id);
@@ -236,7 +243,7 @@ describe('saved spots', () => {
 
 // archiveSpot() is one interactive transaction: not on neon-http.
 describe.skipIf(!hasSessions())('archiveSpot()', () => {
-  it('archives the spot and every live check-in at the same instant and deletes nothing', async () => {
+  it('archives the spot and every live check-in at the same instant and deletes nothing', async ({ t }) => {
     const riders = [await createUser(t.db), await createUser(t.db), await createUser(t.db)];
     const spot = await createSpot(t.db);
     const other = await createSpot(t.db);
@@ -266,7 +273,7 @@ describe.skipIf(!hasSessions())('archiveSpot()', () => {
     expect(await t.db.select().from(checkins).where(eq(checkins.id, untouched.id))).toEqual([untouched]);
   });
 
-  it('refuses new check-ins at an archived spot (checkins_spot_active_trg)', async () => {
+  it('refuses new check-ins at an archived spot (checkins_spot_active_trg)', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     await archiveSpot(t.db, spot.id);
@@ -276,7 +283,7 @@ describe.skipIf(!hasSessions())('archiveSpot()', () => {
     await expectRefused(t.query(sql`UPDATE checkins SET spot_id = ${spot.id} WHERE id = ${elsewhere.id}`), 'checkins_spot_active_trg');
   });
 
-  it('throws a typed error for a missing or already archived spot and changes nothing', async () => {
+  it('throws a typed error for a missing or already archived spot and changes nothing', async ({ t }) => {
     const missing = '00000000-0000-4000-8000-000000000000';
     await expect(archiveSpot(t.db, missing)).rejects.toMatchObject({ name: 'SpotFlowError', rule: 'spot_not_found', spotId: missing });
 
@@ -289,14 +296,14 @@ describe.skipIf(!hasSessions())('archiveSpot()', () => {
     expect(row!.archived_at).toEqual(first.archivedAt);
   });
 
-  it('archives a spot with no check-ins', async () => {
+  it('archives a spot with no check-ins', async ({ t }) => {
     const spot = await createSpot(t.db);
     await expect(archiveSpot(t.db, spot.id)).resolves.toMatchObject({ spotId: spot.id, checkinsArchived: 0 });
   });
 });
 
 describe('updated_at trigger', () => {
-  it('moves on raw SQL updates of spots and check-ins', async () => {
+  it('moves on raw SQL updates of spots and check-ins', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     const checkin = await createCheckin(t.db, rider.id, spot.id);

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { STANCES, TRICK_STATUSES } from '@skatehubba/enums';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
-import { enumLabel, expectVerdictsAgree, hasSessions, mediaUrl, openTestDatabase, optional, PROPERTY_RUNS, reference, textAround, type TestDatabase } from '@skatehubba/testing';
+import { databaseTest, enumLabel, expectVerdictsAgree, hasSessions, mediaUrl, optional, PROPERTY_RUNS, reference, textAround } from '@skatehubba/testing';
 import { checkins } from './checkins';
 import { CHECKIN_NOTE_MAX_LENGTH, SPOT_DESCRIPTION_MAX_LENGTH, SPOT_NAME_MAX_LENGTH, TRICK_NAME_MAX_LENGTH } from './constants';
 import { createSpot } from './factories';
@@ -16,17 +16,9 @@ import { checkinInsertSchema, savedSpotInsertSchema, spotInsertSchema } from './
 // Foreign keys point at existing rows or at text that is not a UUID: whether a
 // well-formed id exists is a question only the database can answer.
 const schema = { users, spots, checkins, savedSpots };
-let t: TestDatabase<typeof schema>;
+const it = databaseTest(schema);
 let riders: string[];
 let places: string[];
-
-beforeAll(async () => {
-  if (!hasSessions()) return;
-  t = await openTestDatabase(schema);
-  riders = [(await createUser(t.db)).id, (await createUser(t.db)).id];
-  places = [(await createSpot(t.db)).id, (await createSpot(t.db)).id];
-});
-afterAll(async () => t?.close());
 
 /** Coordinates: in range, the exact bounds, just outside, and the float8 values that are not numbers. */
 const coordinate = (bound: number) =>
@@ -39,7 +31,12 @@ const coordinate = (bound: number) =>
   );
 
 describe.skipIf(!hasSessions())('zod and the database agree', () => {
-  it(`on ${PROPERTY_RUNS} spots`, async () => {
+  it.beforeAll(async ({ t }) => {
+    riders = [(await createUser(t.db)).id, (await createUser(t.db)).id];
+    places = [(await createSpot(t.db)).id, (await createSpot(t.db)).id];
+  });
+
+  it(`on ${PROPERTY_RUNS} spots`, async ({ t }) => {
     const rows = fc.record(
       {
         name: textAround(SPOT_NAME_MAX_LENGTH, 1),
@@ -55,7 +52,7 @@ describe.skipIf(!hasSessions())('zod and the database agree', () => {
     expect(Math.min(report.accepted, report.refused)).toBeGreaterThan(PROPERTY_RUNS / 10);
   });
 
-  it(`on ${PROPERTY_RUNS} check-ins`, async () => {
+  it(`on ${PROPERTY_RUNS} check-ins`, async ({ t }) => {
     const rows = fc.record(
       {
         user_id: reference(riders),
@@ -72,7 +69,7 @@ describe.skipIf(!hasSessions())('zod and the database agree', () => {
     expect(Math.min(report.accepted, report.refused)).toBeGreaterThan(PROPERTY_RUNS / 10);
   });
 
-  it(`on ${PROPERTY_RUNS} saved spots`, async () => {
+  it(`on ${PROPERTY_RUNS} saved spots`, async ({ t }) => {
     const rows = fc.record({ user_id: reference(riders), spot_id: reference(places), created_at: optional(fc.date({ noInvalidDate: true, min: new Date('2020-01-01'), max: new Date('2030-01-01') })) });
     const report = await expectVerdictsAgree(t, { table: savedSpots, schema: savedSpotInsertSchema, rows });
     expect(Math.min(report.accepted, report.refused)).toBeGreaterThan(PROPERTY_RUNS / 20);

@@ -24,9 +24,10 @@ export interface TestDatabase<S extends Record<string, unknown>> {
 }
 
 /**
- * Opens this test file's own database, migrated by the real migrations, on the
- * engine the vitest project was started for. Call once per file (beforeAll);
- * tests inside a file share it and make their own rows with factories.
+ * Opens a database of its own, migrated by the real migrations, on the engine
+ * the vitest project was started for. Test files get theirs through
+ * `databaseTest()` (one per file, closed after it); tests inside a file share
+ * it and make their own rows with factories.
  */
 export async function openTestDatabase<S extends Record<string, unknown>>(schema: S): Promise<TestDatabase<S>> {
   const engine = inject('engine');

@@ -20,7 +20,7 @@ declare module 'vitest' {
     /** postgres: server URL (any database) and the migrated template to clone per file. */
     postgresUrl: string;
     postgresTemplate: string;
-    /** neon engines: the loopback helpers from tools/src/neon. */
+    /** neon engines: the loopback helpers from ./neon. */
     neonWsProxy: string;
     neonFetchEndpoint: string;
   }

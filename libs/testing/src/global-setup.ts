@@ -66,13 +66,13 @@ export default async function setup(project: TestProject) {
 }
 
 /**
- * Starts tools/src/neon/serve.ts (the WebSocket bridge and the HTTP /sql
- * endpoint) as a child process and reads its addresses. A separate process,
- * not an import: the helpers belong to tools, which the harness must not
- * depend on. Closing its stdin stops it, so it cannot outlive the run.
+ * Starts neon/serve.ts (the WebSocket bridge and the HTTP /sql endpoint) as a
+ * child process and reads its addresses. A separate process, not an import:
+ * it serves every test worker for the whole run, outside any of them.
+ * Closing its stdin stops it, so it cannot outlive the run.
  */
 async function startNeonHelpers() {
-  const script = fileURLToPath(new URL('../../../tools/src/neon/serve.ts', import.meta.url));
+  const script = fileURLToPath(new URL('./neon/serve.ts', import.meta.url));
   const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
   const child = spawn(tsx, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });

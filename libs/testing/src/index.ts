@@ -1,5 +1,6 @@
 export * from './engine';
 export * from './database';
+export * from './fixture';
 export * from './errors';
 export * from './agreement';
 export * from './arbitraries';
