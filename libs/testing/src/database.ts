@@ -10,7 +10,7 @@ import { drizzle as drizzleNeonHttp } from 'drizzle-orm/neon-http';
 import { drizzle as drizzleNeonWs } from 'drizzle-orm/neon-serverless';
 import ws from 'ws';
 import { inject } from 'vitest';
-import { randomSuffix, withDatabase, type EngineName } from './engine';
+import { ignoreServerShutdown, randomSuffix, withDatabase, type EngineName } from './engine';
 
 export interface TestDatabase<S extends Record<string, unknown>> {
   engine: EngineName;
@@ -59,6 +59,7 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
   const template = inject('postgresTemplate');
   const name = `skatehubba_test_${randomSuffix()}`;
   const admin = new pg.Client({ connectionString: baseUrl });
+  admin.on('error', ignoreServerShutdown);
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`);
   const url = withDatabase(baseUrl, name);
@@ -68,9 +69,6 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
   };
   // close() drops the database WITH (FORCE), which ends any connection a pool
   // is still closing with 57P01 admin_shutdown: expected, not a failure.
-  const ignoreShutdown = (error: Error & { code?: string }) => {
-    if (error.code !== '57P01') console.error('test database connection error:', error);
-  };
 
   if (engine === 'neon-http') {
     useLocalNeon();
@@ -97,8 +95,8 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
   const Pool = (engine === 'neon-ws' ? NeonPool : pg.Pool) as typeof pg.Pool;
   const Client = (engine === 'neon-ws' ? NeonClient : pg.Client) as typeof pg.Client;
   const pool = new Pool({ connectionString: url, max: 20 });
-  pool.on('connect', (client) => client.on('error', ignoreShutdown));
-  pool.on('error', ignoreShutdown);
+  pool.on('connect', (client) => client.on('error', ignoreServerShutdown));
+  pool.on('error', ignoreServerShutdown);
   const db = (engine === 'neon-ws' ? drizzleNeonWs({ client: pool as unknown as NeonPool, schema }) : drizzleNodePg({ client: pool, schema })) as unknown as PgDatabase<
     PgQueryResultHKT,
     S
@@ -112,7 +110,7 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
     },
     async connect() {
       const client = new Client({ connectionString: url });
-      client.on('error', ignoreShutdown);
+      client.on('error', ignoreServerShutdown);
       await client.connect();
       return {
         query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[],
@@ -158,6 +156,7 @@ export async function emptyDatabaseTarget(): Promise<{ options: EmptyDatabaseTar
   const baseUrl = inject('postgresUrl');
   const name = `skatehubba_empty_${randomSuffix()}`;
   const admin = new pg.Client({ connectionString: baseUrl });
+  admin.on('error', ignoreServerShutdown);
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   const url = withDatabase(baseUrl, name);

@@ -44,3 +44,12 @@ export const randomSuffix = () => Math.random().toString(36).slice(2, 10);
  *   it.skipIf(!hasSessions())('...', ...)
  */
 export const hasSessions = () => inject('engine') !== 'neon-http';
+
+/**
+ * Every pool and client the harness opens listens for errors: an idle
+ * connection ended by the server (a database dropped WITH (FORCE): 57P01)
+ * would otherwise end the test process.
+ */
+export function ignoreServerShutdown(error: Error & { code?: string }) {
+  if (error.code !== '57P01') console.error('test database connection error:', error);
+}

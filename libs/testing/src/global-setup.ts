@@ -12,7 +12,7 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { MIGRATIONS_FOLDER, randomSuffix, withDatabase, type EngineName } from './engine';
+import { ignoreServerShutdown, MIGRATIONS_FOLDER, randomSuffix, withDatabase, type EngineName } from './engine';
 
 /**
  * Runs once per test run and engine: migrates one database with the real
@@ -39,6 +39,7 @@ export default async function setup(project: TestProject) {
   if (!url) throw new Error(`the ${engine} test engine needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres`);
   const template = `skatehubba_tpl_${randomSuffix()}`;
   const admin = new pg.Client({ connectionString: url });
+  admin.on('error', ignoreServerShutdown);
   try {
     await admin.connect();
   } catch (error) {
@@ -46,6 +47,7 @@ export default async function setup(project: TestProject) {
   }
   await admin.query(`CREATE DATABASE ${template}`);
   const pool = new pg.Pool({ connectionString: withDatabase(url, template), max: 1 });
+  pool.on('error', ignoreServerShutdown);
   try {
     await migrateNodePg(drizzleNodePg(pool), { migrationsFolder: MIGRATIONS_FOLDER });
   } finally {
