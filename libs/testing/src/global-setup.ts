@@ -27,6 +27,7 @@ export default async function setup(project: TestProject) {
     const dir = await mkdtemp(join(tmpdir(), 'skatehubba-pglite-'));
     const client = new PGlite();
     await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    for (const statement of mutantStatements()) await client.exec(statement);
     const dump = await client.dumpDataDir('none');
     await client.close();
     const file = join(dir, 'migrated.tar');
@@ -48,6 +49,7 @@ export default async function setup(project: TestProject) {
   const pool = new pg.Pool({ connectionString: withDatabase(url, template), max: 1 });
   try {
     await migrateNodePg(drizzleNodePg(pool), { migrationsFolder: MIGRATIONS_FOLDER });
+    for (const statement of mutantStatements()) await pool.query(statement);
   } finally {
     await pool.end();
   }
@@ -63,6 +65,22 @@ export default async function setup(project: TestProject) {
     await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await admin.end();
   };
+}
+
+/**
+ * The mutation gate (`npm run test:mutants`, tools/src/mutants) breaks one
+ * rule of the migrated schema on purpose and expects the tests that own the
+ * rule to fail. It passes the breaking SQL in SKATEHUBBA_MUTANT_SQL,
+ * statements separated as in a migration (`--> statement-breakpoint`); it is
+ * applied to the migrated database before any test file copies it. Unset in
+ * every other run.
+ */
+function mutantStatements(): string[] {
+  const text = process.env.SKATEHUBBA_MUTANT_SQL ?? '';
+  return text
+    .split('--> statement-breakpoint')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
