@@ -38,6 +38,7 @@ const GAMIFICATION = 'libs/gamification/src/gamification.int.test.ts';
 const GAMIFICATION_PROPERTY = 'libs/gamification/src/gamification.property.int.test.ts';
 const AUDIT = 'libs/audit/src/audit.int.test.ts';
 const CATALOG = 'libs/db/src/catalog.int.test.ts';
+const INDEX_DEFINITIONS = 'libs/db/src/index-definitions.int.test.ts';
 const ERASURE = 'libs/db/src/erasure.int.test.ts';
 const PLANS = 'apps/seed/src/plans.int.test.ts';
 
@@ -125,7 +126,7 @@ export const MUTANTS: Mutant[] = [
     name: 'spots_active_location_idx without its partial predicate',
     covers: ['spots_active_location_idx'],
     sql: [redefineIndex('spots_active_location_idx', ' WHERE (archived_at IS NULL)', '')],
-    owners: own(CATALOG),
+    owners: own(INDEX_DEFINITIONS),
   },
   triggerDropped('spots', 'spots_updated_at_trg', SPOTS),
   triggerDropped('spots', 'spots_audit_trg', AUDIT),
@@ -164,14 +165,14 @@ export const MUTANTS: Mutant[] = [
     name: 'checkins_user_id_created_at_idx without the id DESC tiebreak',
     covers: ['checkins_user_id_created_at_idx'],
     sql: [redefineIndex('checkins_user_id_created_at_idx', ', id DESC NULLS LAST', '')],
-    owners: own(CATALOG),
+    owners: own(INDEX_DEFINITIONS),
   },
   indexDropped('checkins_spot_id_created_at_idx', CATALOG),
   {
     name: 'checkins_spot_id_created_at_idx without the id DESC tiebreak',
     covers: ['checkins_spot_id_created_at_idx'],
     sql: [redefineIndex('checkins_spot_id_created_at_idx', ', id DESC NULLS LAST', '')],
-    owners: own(CATALOG),
+    owners: own(INDEX_DEFINITIONS),
   },
   {
     name: 'checkins_spot_id_created_at_idx without the id DESC tiebreak (plan)',
@@ -184,7 +185,7 @@ export const MUTANTS: Mutant[] = [
     name: 'checkins_landed_created_at_idx without its partial predicate',
     covers: ['checkins_landed_created_at_idx'],
     sql: [redefineIndex('checkins_landed_created_at_idx', " WHERE ((trick_status = 'landed'::trick_status) AND (archived_at IS NULL))", '')],
-    owners: own(CATALOG),
+    owners: own(INDEX_DEFINITIONS),
   },
   triggerDropped('checkins', 'checkins_updated_at_trg', SPOTS),
   triggerDropped('checkins', 'checkins_audit_trg', AUDIT),
