@@ -15,11 +15,12 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
 import { MUTANTS, type Mutant, type Owner } from './mutants';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -41,6 +42,23 @@ function projectOf(file: string): string {
   return dir;
 }
 
+/**
+ * A freshly initialised, empty PGlite, dumped once: every PGlite run of the
+ * gate starts from it (SKATEHUBBA_PGLITE_EMPTY) instead of running initdb,
+ * then migrates as usual.
+ */
+async function emptyPgliteDump(outDir: string): Promise<string> {
+  const client = new PGlite();
+  await client.waitReady;
+  const dump = await client.dumpDataDir('none');
+  await client.close();
+  const file = join(outDir, 'empty-pglite.tar');
+  await writeFile(file, Buffer.from(await dump.arrayBuffer()));
+  return file;
+}
+
+let pgliteEmpty = '';
+
 async function runOwner(owner: Owner, mutantSql: string, outDir: string, tag: string): Promise<RunResult> {
   const engine = owner.engine ?? 'pglite';
   const started = performance.now();
@@ -54,7 +72,7 @@ async function runOwner(owner: Owner, mutantSql: string, outDir: string, tag: st
   const args = ['run', relative(cwd, join(ROOT, owner.file)), '--bail=1', '--reporter=json', `--outputFile=${outputFile}`];
   const child = spawn(VITEST, args, {
     cwd,
-    env: { ...process.env, SKATEHUBBA_TEST_ENGINES: engine, SKATEHUBBA_MUTANT_SQL: mutantSql, FORCE_COLOR: '0' },
+    env: { ...process.env, SKATEHUBBA_TEST_ENGINES: engine, SKATEHUBBA_MUTANT_SQL: mutantSql, SKATEHUBBA_PGLITE_EMPTY: pgliteEmpty, FORCE_COLOR: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -135,6 +153,7 @@ async function main() {
   const outDir = await mkdtemp(join(tmpdir(), 'skatehubba-mutants-'));
   const started = performance.now();
   try {
+    pgliteEmpty = await emptyPgliteDump(outDir);
     if (!values['no-baseline']) {
       const owners = [...new Map(selected.flatMap((m) => m.owners).map((o) => [ownerKey(o), o])).values()];
       console.log(`== baseline: ${owners.length} owning test file(s) without a mutant must pass`);
