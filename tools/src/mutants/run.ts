@@ -88,7 +88,11 @@ async function runOwner(owner: Owner, mutantSql: string, outDir: string, tag: st
   }
   for (const file of report?.testResults ?? []) {
     const test = file.assertionResults.find((a) => a.status === 'failed');
-    if (test) return { verdict: 'failed', failed: `${owner.file} > ${test.fullName}`, seconds: seconds() };
+    if (!test) continue;
+    const message = (test.failureMessages ?? [])[0]?.split('\n')[0] ?? '';
+    // A timeout says the machine was slow, not that the rule is enforced.
+    if (/timed out/i.test(message)) return { verdict: 'error', detail: `${owner.file} > ${test.fullName}: ${message}`, seconds: seconds() };
+    return { verdict: 'failed', failed: `${owner.file} > ${test.fullName}`, detail: message.slice(0, 200), seconds: seconds() };
   }
   for (const file of report?.testResults ?? []) {
     if (file.status === 'failed' && file.message) {
@@ -101,7 +105,7 @@ async function runOwner(owner: Owner, mutantSql: string, outDir: string, tag: st
 
 interface VitestJson {
   numTotalTests: number;
-  testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string }[] }[];
+  testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[];
 }
 
 /** Runs `work` over `items`, `jobs` at a time, in list order. */
@@ -159,7 +163,8 @@ async function main() {
       console.log(`== baseline: ${owners.length} owning test file(s) without a mutant must pass`);
       const baseline = await pool(owners, jobs, async (owner, i) => {
         const result = await runOwner(owner, '', outDir, `baseline-${i}`);
-        console.log(`  ${result.verdict === 'passed' ? 'ok  ' : 'FAIL'} ${result.seconds.toFixed(1).padStart(5)}s  ${ownerKey(owner)}${result.verdict === 'passed' ? '' : `: ${result.failed ?? result.detail}`}`);
+        const why = result.verdict === 'passed' ? '' : `: ${[result.failed, result.detail].filter(Boolean).join(': ')}`;
+        console.log(`  ${result.verdict === 'passed' ? 'ok  ' : 'FAIL'} ${result.seconds.toFixed(1).padStart(5)}s  ${ownerKey(owner)}${why}`);
         return result;
       });
       if (baseline.some((r) => r.verdict !== 'passed')) {
