@@ -92,7 +92,8 @@ async function runOwner(owner: Owner, mutantSql: string, outDir: string, tag: st
     const message = (test.failureMessages ?? [])[0]?.split('\n')[0] ?? '';
     // A timeout says the machine was slow, not that the rule is enforced.
     if (/timed out/i.test(message)) return { verdict: 'error', detail: `${owner.file} > ${test.fullName}: ${message}`, seconds: seconds() };
-    return { verdict: 'failed', failed: `${owner.file} > ${test.fullName}`, detail: message.slice(0, 200), seconds: seconds() };
+    const name = test.fullName.length > 140 ? `${test.fullName.slice(0, 139)}…` : test.fullName;
+    return { verdict: 'failed', failed: `${owner.file} > ${name}`, detail: message.slice(0, 200), seconds: seconds() };
   }
   for (const file of report?.testResults ?? []) {
     if (file.status === 'failed' && file.message) {
