@@ -40,6 +40,7 @@ const AUDIT = 'libs/audit/src/audit.int.test.ts';
 const CATALOG = 'libs/db/src/catalog.int.test.ts';
 const INDEX_DEFINITIONS = 'libs/db/src/index-definitions.int.test.ts';
 const ERASURE = 'libs/db/src/erasure.int.test.ts';
+const UPDATED_AT = 'libs/db/src/updated-at.int.test.ts';
 const PLANS = 'apps/seed/src/plans.int.test.ts';
 
 /** A CHECK dropped: the table's behaviour tests, then its zod-vs-database property test. */
@@ -102,7 +103,7 @@ export const MUTANTS: Mutant[] = [
   deleteRule('sessions', 'sessions_user_id_fk', 'ON DELETE CASCADE', 'ON DELETE NO ACTION', ERASURE),
   indexDropped('sessions_token_hash_uq', IDENTITY),
   indexDropped('sessions_user_id_idx', CATALOG),
-  triggerDropped('sessions', 'sessions_updated_at_trg', IDENTITY, CATALOG),
+  triggerDropped('sessions', 'sessions_updated_at_trg', UPDATED_AT),
   triggerDropped('sessions', 'sessions_audit_trg', AUDIT),
 
   // spots
@@ -217,7 +218,7 @@ export const MUTANTS: Mutant[] = [
   checkDropped('achievements', 'achievements_goal_ck', GAMIFICATION, GAMIFICATION_PROPERTY),
   checkDropped('achievements', 'achievements_icon_url_ck', GAMIFICATION, GAMIFICATION_PROPERTY),
   indexDropped('achievements_slug_uq', GAMIFICATION),
-  triggerDropped('achievements', 'achievements_updated_at_trg', GAMIFICATION, CATALOG),
+  triggerDropped('achievements', 'achievements_updated_at_trg', UPDATED_AT),
   triggerDropped('achievements', 'achievements_audit_trg', AUDIT),
 
   // user_achievements
@@ -234,7 +235,7 @@ export const MUTANTS: Mutant[] = [
     owners: own(GAMIFICATION),
   },
   indexDropped('user_achievements_achievement_idx', CATALOG),
-  triggerDropped('user_achievements', 'user_achievements_updated_at_trg', GAMIFICATION, CATALOG),
+  triggerDropped('user_achievements', 'user_achievements_updated_at_trg', UPDATED_AT),
   triggerDropped('user_achievements', 'user_achievements_audit_trg', AUDIT),
 
   // audit_logs
