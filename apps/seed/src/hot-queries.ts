@@ -28,7 +28,7 @@ export interface HotQuery {
   name: string;
   /** The indexes its doc comment names; the plan test requires the plan to use one of them. */
   indexes: string[];
-  /** The index must deliver rows in the query's order: a Sort node in the plan fails the plan test. */
+  /** The index must deliver rows in the query's order: any sort node (Sort, Incremental Sort) fails the plan test. */
   ordered?: boolean;
   run(db: Db, sample: Sample): Promise<unknown>;
 }

@@ -315,3 +315,18 @@ describe('updated_at trigger', () => {
     expect(rows).toEqual([{ moved: true }, { moved: true }]);
   });
 });
+
+describe('archived_at', () => {
+  it('refuses an archive instant before creation (spots_archived_at_ck, checkins_archived_at_ck) and accepts one at creation', async ({ t }) => {
+    const spot = await createSpot(t.db);
+    const checkin = await createCheckin(t.db, (await createUser(t.db)).id, spot.id);
+    const early = sql`created_at - interval '1 microsecond'`;
+    await expectRefused(t.query(sql`UPDATE spots SET archived_at = ${early} WHERE id = ${spot.id}`), 'spots_archived_at_ck');
+    await expectRefused(t.query(sql`UPDATE checkins SET archived_at = ${early} WHERE id = ${checkin.id}`), 'checkins_archived_at_ck');
+    await t.query(sql`UPDATE checkins SET archived_at = created_at WHERE id = ${checkin.id}`);
+    await t.query(sql`UPDATE spots SET archived_at = created_at WHERE id = ${spot.id}`);
+    const [row] = await t.db.select().from(spots).where(eq(spots.id, spot.id));
+    const [archived] = await t.db.select().from(checkins).where(eq(checkins.id, checkin.id));
+    expect([row!.archived_at, archived!.archived_at]).toEqual([row!.created_at, archived!.created_at]);
+  });
+});

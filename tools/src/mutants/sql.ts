@@ -1,0 +1,72 @@
+/**
+ * SQL that breaks one rule of the migrated schema. Each builder reads the
+ * object's current definition from the catalog where it can (so a mutant
+ * follows the migrations instead of copying them) and raises if the text it
+ * means to change is not there: a mutant that changes nothing must fail the
+ * gate, not survive it.
+ */
+
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** ALTER TABLE ... DROP CONSTRAINT; `cascade` also drops what depends on it (FKs on a key). */
+export const dropConstraint = (table: string, name: string, cascade = false) =>
+  `ALTER TABLE "${table}" DROP CONSTRAINT "${name}"${cascade ? ' CASCADE' : ''}`;
+
+/** Re-creates a constraint with `from` replaced by `to` in pg_get_constraintdef(). */
+export const redefineConstraint = (table: string, name: string, from: string, to: string) => `DO $mutant$
+DECLARE def text;
+BEGIN
+  SELECT pg_get_constraintdef(oid) INTO def FROM pg_constraint
+   WHERE conname = ${literal(name)} AND conrelid = ${literal(`public.${table}`)}::regclass;
+  IF def IS NULL OR position(${literal(from)} IN def) = 0 THEN
+    RAISE EXCEPTION 'mutant: % of ${name} does not contain %', coalesce(def, 'definition'), ${literal(from)};
+  END IF;
+  EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', ${literal(table)}, ${literal(name)});
+  EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I %s', ${literal(table)}, ${literal(name)}, replace(def, ${literal(from)}, ${literal(to)}));
+END
+$mutant$`;
+
+export const dropIndex = (name: string) => `DROP INDEX "${name}"`;
+
+/** Re-creates an index with `from` replaced by `to` in pg_get_indexdef(). */
+export const redefineIndex = (name: string, from: string, to: string) => `DO $mutant$
+DECLARE def text;
+BEGIN
+  def := pg_get_indexdef(${literal(`public.${name}`)}::regclass);
+  IF position(${literal(from)} IN def) = 0 THEN
+    RAISE EXCEPTION 'mutant: % does not contain %', def, ${literal(from)};
+  END IF;
+  EXECUTE format('DROP INDEX %I', ${literal(name)});
+  EXECUTE replace(def, ${literal(from)}, ${literal(to)});
+END
+$mutant$`;
+
+export const dropTrigger = (table: string, name: string) => `DROP TRIGGER "${name}" ON "${table}"`;
+
+/** Re-creates a trigger with `from` replaced by `to` in pg_get_triggerdef(). */
+export const redefineTrigger = (table: string, name: string, from: string, to: string) => `DO $mutant$
+DECLARE def text;
+BEGIN
+  SELECT pg_get_triggerdef(oid) INTO def FROM pg_trigger
+   WHERE tgname = ${literal(name)} AND tgrelid = ${literal(`public.${table}`)}::regclass;
+  IF def IS NULL OR position(${literal(from)} IN def) = 0 THEN
+    RAISE EXCEPTION 'mutant: % of ${name} does not contain %', coalesce(def, 'definition'), ${literal(from)};
+  END IF;
+  EXECUTE format('DROP TRIGGER %I ON %I', ${literal(name)}, ${literal(table)});
+  EXECUTE replace(def, ${literal(from)}, ${literal(to)});
+END
+$mutant$`;
+
+/** CREATE OR REPLACE of a function with `from` replaced by `to` in pg_get_functiondef(). */
+export const rewriteFunction = (name: string, from: string, to: string) => `DO $mutant$
+DECLARE def text;
+BEGIN
+  def := pg_get_functiondef(${literal(`public.${name}`)}::regproc);
+  IF position(${literal(from)} IN def) = 0 THEN
+    RAISE EXCEPTION 'mutant: function ${name} does not contain %', ${literal(from)};
+  END IF;
+  EXECUTE replace(def, ${literal(from)}, ${literal(to)});
+END
+$mutant$`;
+
+export const dropPolicy = (table: string, name: string) => `DROP POLICY "${name}" ON "${table}"`;
