@@ -19,7 +19,10 @@ import nx from '@nx/eslint-plugin';
 // never pull in every other team's tables. Test files may also use the
 // testing lib (second block).
 const scopeConstraints = [
-  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity', 'scope:spots', 'scope:gamification', 'scope:audit'] },
+  {
+    sourceTag: 'scope:shared',
+    onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity', 'scope:spots', 'scope:gamification', 'scope:audit'],
+  },
   { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:spots', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared'] },
   { sourceTag: 'scope:gamification', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared'] },
@@ -99,7 +102,10 @@ export default [
       // index exists"; the assertion is the readable form, not a smell.
       '@typescript-eslint/no-non-null-assertion': 'off',
       // `const { token: _token, ...row } = ...` drops a field on purpose.
-      '@typescript-eslint/no-unused-vars': ['warn', { varsIgnorePattern: '^_', argsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'warn',
+        { varsIgnorePattern: '^_', argsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {

@@ -31,9 +31,7 @@ export function dataLayerVitestConfig(projectDir: string): ViteUserConfig {
     test: {
       passWithNoTests: false,
       projects: [
-        ...(selected.unit
-          ? [{ test: { root, name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts'] } }]
-          : []),
+        ...(selected.unit ? [{ test: { root, name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts'] } }] : []),
         ...selected.engines.map(engine),
       ],
     },

@@ -39,12 +39,12 @@ async function affectedBy(file: string): Promise<string[]> {
 }
 
 describe('nx affected', () => {
-  it.for([
-    'libs/testing/src/neon/serve.ts',
-    'libs/testing/src/global-setup.ts',
-  ])('a change to %s affects every project with integration tests', async (file) => {
-    const expected = await projectsWithIntegrationTests();
-    expect(expected).toEqual(expect.arrayContaining(['audit', 'db', 'gamification', 'identity', 'seed', 'spots']));
-    expect(await affectedBy(file)).toEqual(expect.arrayContaining(expected));
-  });
+  it.for(['libs/testing/src/neon/serve.ts', 'libs/testing/src/global-setup.ts'])(
+    'a change to %s affects every project with integration tests',
+    async (file) => {
+      const expected = await projectsWithIntegrationTests();
+      expect(expected).toEqual(expect.arrayContaining(['audit', 'db', 'gamification', 'identity', 'seed', 'spots']));
+      expect(await affectedBy(file)).toEqual(expect.arrayContaining(expected));
+    },
+  );
 });

@@ -48,7 +48,9 @@ function handles(owner: string): string[] {
 describe('CODEOWNERS', () => {
   it('gives every project in the README map to the team the map names', async () => {
     const map = await readmeMap();
-    expect(map.map((row) => row.path)).toEqual(expect.arrayContaining(['libs/identity', 'libs/spots', 'libs/gamification', 'migrations', 'tools']));
+    expect(map.map((row) => row.path)).toEqual(
+      expect.arrayContaining(['libs/identity', 'libs/spots', 'libs/gamification', 'migrations', 'tools']),
+    );
     const entries = await codeowners();
     expect(Object.fromEntries(map.map((row) => [`/${row.path}/`, entries.get(`/${row.path}/`)]))).toEqual(
       Object.fromEntries(map.map((row) => [`/${row.path}/`, handles(row.owner)])),

@@ -23,9 +23,17 @@ describe('forbidden imports fail lint', () => {
   it.each([
     ['enums depends on nothing', 'libs/enums/src/probe.ts', "import { users as x } from '@skatehubba/identity';"],
     ['identity cannot reach up into spots', 'libs/identity/src/probe.ts', "import { spots as x } from '@skatehubba/spots';"],
-    ['spots cannot reach sideways into gamification', 'libs/spots/src/probe.ts', "import { achievements as x } from '@skatehubba/gamification';"],
+    [
+      'spots cannot reach sideways into gamification',
+      'libs/spots/src/probe.ts',
+      "import { achievements as x } from '@skatehubba/gamification';",
+    ],
     ['a domain lib cannot import the aggregator', 'libs/spots/src/probe.ts', "import { createDb as x } from '@skatehubba/db';"],
-    ['production code cannot import the test harness', 'libs/spots/src/probe.ts', "import { openTestDatabase as x } from '@skatehubba/testing';"],
+    [
+      'production code cannot import the test harness',
+      'libs/spots/src/probe.ts',
+      "import { openTestDatabase as x } from '@skatehubba/testing';",
+    ],
     ['the test harness cannot import domain tables', 'libs/testing/src/probe.ts', "import { users as x } from '@skatehubba/identity';"],
   ])('%s', async (_rule, file, source) => {
     const errors = await boundaryErrors(file, source);
@@ -36,9 +44,27 @@ describe('forbidden imports fail lint', () => {
 describe('database drivers are banned below the aggregator (bannedExternalImports)', () => {
   it.each([
     ['a domain lib', 'libs/spots/src/probe.ts', 'type:domain', 'pg', "import x from 'pg';"],
-    ['a domain lib', 'libs/identity/src/probe.ts', 'type:domain', '@electric-sql/pglite', "import { PGlite as x } from '@electric-sql/pglite';"],
-    ['a domain lib', 'libs/audit/src/probe.ts', 'type:domain', '@neondatabase/serverless', "import { neon as x } from '@neondatabase/serverless';"],
-    ['a domain lib', 'libs/gamification/src/probe.ts', 'type:domain', 'drizzle-orm/node-postgres', "import { drizzle as x } from 'drizzle-orm/node-postgres';"],
+    [
+      'a domain lib',
+      'libs/identity/src/probe.ts',
+      'type:domain',
+      '@electric-sql/pglite',
+      "import { PGlite as x } from '@electric-sql/pglite';",
+    ],
+    [
+      'a domain lib',
+      'libs/audit/src/probe.ts',
+      'type:domain',
+      '@neondatabase/serverless',
+      "import { neon as x } from '@neondatabase/serverless';",
+    ],
+    [
+      'a domain lib',
+      'libs/gamification/src/probe.ts',
+      'type:domain',
+      'drizzle-orm/node-postgres',
+      "import { drizzle as x } from 'drizzle-orm/node-postgres';",
+    ],
     ["a domain lib's tests", 'libs/spots/src/probe.int.test.ts', 'type:domain', 'ws', "import x from 'ws';"],
     ['schema-kit (util)', 'libs/schema-kit/src/probe.ts', 'type:util', 'pg', "import x from 'pg';"],
     ['enums', 'libs/enums/src/probe.ts', 'type:enums', 'drizzle-orm/pglite', "import { drizzle as x } from 'drizzle-orm/pglite';"],

@@ -107,8 +107,15 @@ try {
   // 2. Hot queries against a primary-key lookup, round by round.
   const samples = await drawSamples(runner, RUNS);
   const { rows: idRows } = await pool.query<{ id: string }>('SELECT id FROM checkins ORDER BY md5(id::text) LIMIT $1', [RUNS]);
-  const pkLookup = (i: number) => db.select().from(schema.checkins).where(eq(schema.checkins.id, idRows[i % idRows.length]!.id));
-  const timings: Timing[] = [{ name: 'primary-key lookup', samples: [] }, ...HOT_QUERIES.map((q) => ({ name: q.name, samples: [] as number[] }))];
+  const pkLookup = (i: number) =>
+    db
+      .select()
+      .from(schema.checkins)
+      .where(eq(schema.checkins.id, idRows[i % idRows.length]!.id));
+  const timings: Timing[] = [
+    { name: 'primary-key lookup', samples: [] },
+    ...HOT_QUERIES.map((q) => ({ name: q.name, samples: [] as number[] })),
+  ];
   log(`hot queries: ${RUNS} runs each with varied parameters, interleaved`);
   for (let i = 0; i < 5; i++) for (const q of HOT_QUERIES) await q.run(db as never, samples[i % samples.length]!); // warm caches
   for (let i = 0; i < RUNS; i++) {
@@ -141,7 +148,9 @@ try {
     log('spots near me through cube/earthdistance + GiST, for comparison');
     await pool.query('CREATE EXTENSION IF NOT EXISTS cube');
     await pool.query('CREATE EXTENSION IF NOT EXISTS earthdistance');
-    await pool.query('CREATE INDEX spots_bench_earth_gist ON spots USING gist (ll_to_earth(latitude, longitude)) WHERE archived_at IS NULL');
+    await pool.query(
+      'CREATE INDEX spots_bench_earth_gist ON spots USING gist (ll_to_earth(latitude, longitude)) WHERE archived_at IS NULL',
+    );
     await pool.query('ANALYZE spots');
     const near = (s: Sample) =>
       pool.query(
@@ -161,8 +170,15 @@ try {
       gist.push(await timeIt(() => near(sample)));
     }
     const sorted = gist.sort((a, b) => a - b);
-    const pk95 = percentile(pkAgain.sort((a, b) => a - b), 95);
-    earthdistance = { p50_ms: round(percentile(sorted, 50)), p95_ms: round(percentile(sorted, 95)), ratio_to_pk: round(percentile(sorted, 95) / pk95, 2) };
+    const pk95 = percentile(
+      pkAgain.sort((a, b) => a - b),
+      95,
+    );
+    earthdistance = {
+      p50_ms: round(percentile(sorted, 50)),
+      p95_ms: round(percentile(sorted, 95)),
+      ratio_to_pk: round(percentile(sorted, 95) / pk95, 2),
+    };
     const b = btree.sort((x, y) => x - y);
     log(`  btree p95 ${round(percentile(b, 95))} ms, earthdistance GiST p95 ${earthdistance.p95_ms} ms`);
     await pool.query('DROP INDEX spots_bench_earth_gist');
@@ -171,8 +187,12 @@ try {
   // 3. Check-in writes: 8 connections, one INSERT per row, real table vs a bare copy.
   log(`check-in writes: ${WRITERS} connections x ${WRITES_PER_WRITER} single-row INSERTs, real table and bare copy, twice each`);
   await pool.query('CREATE TABLE checkins_bare AS SELECT * FROM checkins WITH NO DATA');
-  const { rows: writers } = await pool.query<{ user_id: string }>('SELECT id AS user_id FROM users ORDER BY md5(id::text) LIMIT $1', [WRITERS * 4]);
-  const { rows: targets } = await pool.query<{ id: string }>('SELECT id FROM spots WHERE archived_at IS NULL ORDER BY md5(id::text) LIMIT 64');
+  const { rows: writers } = await pool.query<{ user_id: string }>('SELECT id AS user_id FROM users ORDER BY md5(id::text) LIMIT $1', [
+    WRITERS * 4,
+  ]);
+  const { rows: targets } = await pool.query<{ id: string }>(
+    'SELECT id FROM spots WHERE archived_at IS NULL ORDER BY md5(id::text) LIMIT 64',
+  );
   let bucket = 0;
   const insertAll = async (table: string) => {
     const start = performance.now();
@@ -182,7 +202,7 @@ try {
         try {
           for (let n = 0; n < WRITES_PER_WRITER; n++) {
             // A fresh 10-minute bucket per row after the seeded months: never a duplicate.
-            const createdAt = new Date(startOfUtcDay(Date.now()) + (++bucket) * 600_000);
+            const createdAt = new Date(startOfUtcDay(Date.now()) + ++bucket * 600_000);
             await client.query(
               `INSERT INTO ${table} (id, user_id, spot_id, trick, trick_status, stance, note, created_at, updated_at)
                VALUES ($1, $2, $3, 'kickflip', 'landed', 'regular', NULL, $4, $4)`,
@@ -203,7 +223,11 @@ try {
     bareMs += await insertAll('checkins_bare');
   }
   const written = 2 * WRITERS * WRITES_PER_WRITER;
-  const writes = { checkin_rows_per_s: Math.round(written / (realMs / 1000)), bare_rows_per_s: Math.round(written / (bareMs / 1000)), ratio_to_bare: round(bareMs / realMs, 2) };
+  const writes = {
+    checkin_rows_per_s: Math.round(written / (realMs / 1000)),
+    bare_rows_per_s: Math.round(written / (bareMs / 1000)),
+    ratio_to_bare: round(bareMs / realMs, 2),
+  };
   await pool.query('DROP TABLE checkins_bare');
 
   // 4. Key choice: every seeded check-in copied in time order into two tables
@@ -214,11 +238,16 @@ try {
   for (const [name, idExpr] of [
     ['uuidv4', 'gen_random_uuid()'],
     // UUIDv7 (RFC 9562): 48-bit Unix ms timestamp, version 7, variant 10, random bits.
-    ['uuidv7', "(lpad(to_hex((extract(epoch FROM created_at) * 1000)::bigint), 12, '0') || '7' || substr(md5(random()::text), 1, 3) || '8' || substr(md5(random()::text), 1, 15))::uuid"],
+    [
+      'uuidv7',
+      "(lpad(to_hex((extract(epoch FROM created_at) * 1000)::bigint), 12, '0') || '7' || substr(md5(random()::text), 1, 3) || '8' || substr(md5(random()::text), 1, 15))::uuid",
+    ],
   ] as const) {
     await pool.query(`CREATE TABLE checkins_${name} (LIKE checkins INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
     const ms = await timeIt(() =>
-      pool.query(`INSERT INTO checkins_${name} SELECT ${idExpr}, user_id, spot_id, trick, trick_status, stance, note, media_url, archived_at, created_at, updated_at FROM checkins ORDER BY created_at`),
+      pool.query(
+        `INSERT INTO checkins_${name} SELECT ${idExpr}, user_id, spot_id, trick, trick_status, stance, note, media_url, archived_at, created_at, updated_at FROM checkins ORDER BY created_at`,
+      ),
     );
     const { rows: size } = await pool.query<{ pk: string; total: string }>(
       `SELECT pg_relation_size(i.indexrelid)::text AS pk, pg_indexes_size('checkins_${name}')::text AS total
@@ -237,9 +266,12 @@ try {
   console.log(`\n## Hot queries (${RUNS} runs each; ratio = p95 / primary-key lookup p95 ${round(pk.p95)} ms, p50 ${round(pk.p50)} ms)\n`);
   console.log('| query | p50 ms | p95 ms | p95 / pk | reads an index |');
   console.log('|---|---:|---:|---:|---|');
-  for (const q of queries) console.log(`| ${q.name} | ${q.p50_ms} | ${q.p95_ms} | ${q.ratio_to_pk} | ${q.index_only_or_index_scan ? 'yes' : 'NO'} |`);
+  for (const q of queries)
+    console.log(`| ${q.name} | ${q.p50_ms} | ${q.p95_ms} | ${q.ratio_to_pk} | ${q.index_only_or_index_scan ? 'yes' : 'NO'} |`);
   if (earthdistance) {
-    console.log(`| (comparison) spots near me, cube/earthdistance GiST | ${earthdistance.p50_ms} | ${earthdistance.p95_ms} | ${earthdistance.ratio_to_pk} | yes |`);
+    console.log(
+      `| (comparison) spots near me, cube/earthdistance GiST | ${earthdistance.p50_ms} | ${earthdistance.p95_ms} | ${earthdistance.ratio_to_pk} | yes |`,
+    );
   }
   console.log(`\n## Check-in writes (${WRITERS} connections, single-row INSERTs)\n`);
   console.log('| table | rows/s |\n|---|---:|');
@@ -248,7 +280,8 @@ try {
   console.log(`| **ratio real / bare** | **${writes.ratio_to_bare}** |`);
   console.log(`\n## Primary keys: ${countRows[0]!.n.toLocaleString('en-US')} check-ins copied in time order\n`);
   console.log('| key | insert s | rows/s | pk index MB | all indexes MB |\n|---|---:|---:|---:|---:|');
-  for (const [name, k] of Object.entries(keys)) console.log(`| ${name} | ${k.insert_s} | ${k.rows_per_s.toLocaleString('en-US')} | ${k.pk_index_mb} | ${k.all_indexes_mb} |`);
+  for (const [name, k] of Object.entries(keys))
+    console.log(`| ${name} | ${k.insert_s} | ${k.rows_per_s.toLocaleString('en-US')} | ${k.pk_index_mb} | ${k.all_indexes_mb} |`);
 
   const report = {
     profile: options.profile,

@@ -15,7 +15,9 @@ import { measureSeedVsFloor, seedVsFloorTable } from './seed-bench';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
-  process.stderr.write('bench:seed needs DATABASE_URL (a Postgres server), e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres\n');
+  process.stderr.write(
+    'bench:seed needs DATABASE_URL (a Postgres server), e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres\n',
+  );
   process.exit(2);
 }
 const options = parseOptions(['load', ...process.argv.slice(2).filter((a) => a !== '--')]);

@@ -27,7 +27,10 @@ interface Run {
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(node[0]!, [...node.slice(1), main, ...args], { cwd: root, env: { ...process.env, DATABASE_URL: '', NODE_ENV: '', ...env } });
+    const child = spawn(node[0]!, [...node.slice(1), main, ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: '', NODE_ENV: '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -88,13 +91,20 @@ describe('options and checks before anything is opened', { timeout: 60_000 }, ()
 
   it('checks the port before it opens or seeds anything', async () => {
     const taken = createServer();
-    const port = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      taken.listen(0, '127.0.0.1', () => resolve((taken.address() as { port: number }).port)),
+    );
     try {
       const dataDir = join(dir, 'port-taken');
       const started = Date.now();
       const r = await run(['serve', '--port', String(port), '--data-dir', dataDir, ...tiny]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`^seed: port ${port} on 127\\.0\\.0\\.1 is in use .*Pass --port N for another port, or --port 0 for any free one\\.$`, 'm'));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^seed: port ${port} on 127\\.0\\.0\\.1 is in use .*Pass --port N for another port, or --port 0 for any free one\\.$`,
+          'm',
+        ),
+      );
       // Nothing was created, let alone seeded: the refusal came first.
       expect(existsSync(dataDir)).toBe(false);
       expect(r.stdout).not.toMatch(/^seeded /m);
@@ -111,19 +121,25 @@ describe('load on the embedded database', { timeout: 180_000 }, () => {
     const first = await run(['load', '--data-dir', dataDir, ...tiny, '--anchor', '2026-06-01']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/checkins\s+120\s/);
-    expect(first.stdout).toContain(`seeded ${dataDir} (profile small (counts overridden), seed 1: 30 riders, 8 spots, 120 check-ins, timeline ending 2026-06-01)`);
+    expect(first.stdout).toContain(
+      `seeded ${dataDir} (profile small (counts overridden), seed 1: 30 riders, 8 spots, 120 check-ins, timeline ending 2026-06-01)`,
+    );
     expect(first.stdout).toMatch(/riders to log in as/);
 
     const same = await run(['load', '--data-dir', dataDir, ...tiny]);
     expect(same.code, same.stderr).toBe(0);
-    expect(same.stderr).toContain(`${dataDir} already holds profile small, seed 1, timeline ending 2026-06-01: 30 riders, 8 spots, 120 check-ins; reusing it unchanged.`);
+    expect(same.stderr).toContain(
+      `${dataDir} already holds profile small, seed 1, timeline ending 2026-06-01: 30 riders, 8 spots, 120 check-ins; reusing it unchanged.`,
+    );
     expect(same.stderr).not.toMatch(/You asked for/);
 
     const other = await run(['load', '--data-dir', dataDir, '--profile', 'medium', '--seed', '99']);
     expect(other.code, other.stderr).toBe(0);
     expect(other.stderr).toContain('reusing it unchanged');
     expect(other.stderr).toContain('You asked for profile medium, seed 99: 10,000 riders, 2,500 spots, 100,000 check-ins.');
-    expect(other.stderr).toContain(`To re-seed it that way (deletes what it holds): npx nx run seed:load -- --reset --data-dir ${dataDir} --profile medium --seed 99`);
+    expect(other.stderr).toContain(
+      `To re-seed it that way (deletes what it holds): npx nx run seed:load -- --reset --data-dir ${dataDir} --profile medium --seed 99`,
+    );
     expect(other.stdout).not.toMatch(/^seeded /m);
 
     const reset = await run(['load', '--data-dir', dataDir, '--reset', '--users', '12', '--spots', '4', '--checkins', '40']);
@@ -137,7 +153,12 @@ describe('load on the embedded database', { timeout: 180_000 }, () => {
     await truncate(join(dataDir, 'global', 'pg_control'), 100);
     const r = await run(['load', '--data-dir', dataDir, ...tiny]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^seed: cannot open the embedded database in ${dataDir} \\(made by PostgreSQL 18; PGlite said: .*\\)\\. It was left half-written`, 'm'));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^seed: cannot open the embedded database in ${dataDir} \\(made by PostgreSQL 18; PGlite said: .*\\)\\. It was left half-written`,
+        'm',
+      ),
+    );
     expect(r.stderr).toContain(`Start over (deletes what it holds): npx nx run seed:load -- --reset --data-dir ${dataDir}`);
     expect(r.stderr).not.toMatch(/RuntimeError|wasm-function|\n {4}at /);
     const again = await run(['load', '--reset', '--data-dir', dataDir, ...tiny]);
@@ -146,10 +167,14 @@ describe('load on the embedded database', { timeout: 180_000 }, () => {
 
   it('stops on Ctrl-C mid-seed, rolls back, and exits 130 with the folder usable', async () => {
     const dataDir = join(dir, 'interrupted');
-    const child = spawn(node[0]!, [...node.slice(1), main, 'load', '--data-dir', dataDir, '--users', '3000', '--spots', '300', '--checkins', '60000'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: '', NODE_ENV: '' },
-    });
+    const child = spawn(
+      node[0]!,
+      [...node.slice(1), main, 'load', '--data-dir', dataDir, '--users', '3000', '--spots', '300', '--checkins', '60000'],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: '', NODE_ENV: '' },
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -264,7 +289,9 @@ describe('serve', { timeout: 180_000 }, () => {
         const r = await run([...args, '--data-dir', dataDir, ...tiny]);
         expect(r.code, args.join(' ')).toBe(2);
         expect(r.stderr).toContain(`seed: ${dataDir} is in use by pid ${pid} (`);
-        expect(r.stderr).toContain(`Stop that process first (Ctrl-C in its terminal, or kill ${pid}), or use another folder with --data-dir.`);
+        expect(r.stderr).toContain(
+          `Stop that process first (Ctrl-C in its terminal, or kill ${pid}), or use another folder with --data-dir.`,
+        );
       }
       // --reset was refused before it deleted anything: the server still serves every row.
       const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${served.port}/postgres` });
@@ -314,7 +341,9 @@ describe('connection failures', { timeout: 60_000 }, () => {
       // What a server restart does to the seed's connection.
       await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [db]);
       expect(await exited).toBe(1);
-      expect(stderr).toMatch(/^seed: the connection to [^ ]+ was lost \([^)]+\): the server restarted or shut down, or the database was dropped\. Nothing was committed by the step that failed; run the same command again\.$/m);
+      expect(stderr).toMatch(
+        /^seed: the connection to [^ ]+ was lost \([^)]+\): the server restarted or shut down, or the database was dropped\. Nothing was committed by the step that failed; run the same command again\.$/m,
+      );
       expect(stderr).not.toMatch(/\n {4}at /);
       const check = new pg.Client({ connectionString: target.toString() });
       await check.connect();
@@ -331,7 +360,9 @@ describe('connection failures', { timeout: 60_000 }, () => {
     target.pathname = '/skatehubba_no_such_db';
     const r = await run(['load', ...tiny], { DATABASE_URL: target.toString() });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^seed: database "skatehubba_no_such_db" does not exist on [^ ]+\. Create it \(createdb -h .* skatehubba_no_such_db\), or point DATABASE_URL at an existing database\.$/);
+    expect(r.stderr.trim()).toMatch(
+      /^seed: database "skatehubba_no_such_db" does not exist on [^ ]+\. Create it \(createdb -h .* skatehubba_no_such_db\), or point DATABASE_URL at an existing database\.$/,
+    );
   });
 });
 

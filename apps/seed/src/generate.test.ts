@@ -15,7 +15,7 @@ describe('seed generator', () => {
     expect(collect(new SeedGenerator(7, counts, ANCHOR))).toEqual(collect(new SeedGenerator(7, counts, ANCHOR)));
   });
 
-  it('gives the same ids and content for any anchor: every timestamp moves by the anchors\' difference, nothing else', () => {
+  it("gives the same ids and content for any anchor: every timestamp moves by the anchors' difference, nothing else", () => {
     const later = ANCHOR + 173 * DAY;
     const a = collect(new SeedGenerator(7, counts, ANCHOR));
     const b = collect(new SeedGenerator(7, counts, later));
@@ -23,7 +23,9 @@ describe('seed generator', () => {
       const types = TABLE_SPECS[table].columns.map(([, type]) => type);
       expect(b[table]).toHaveLength(a[table]!.length);
       a[table]!.forEach((row, r) => {
-        const shifted = row.map((v, c) => (types[c] === 'timestamptz' && v !== null ? new Date(Date.parse(v as string) + 173 * DAY).toISOString() : v));
+        const shifted = row.map((v, c) =>
+          types[c] === 'timestamptz' && v !== null ? new Date(Date.parse(v as string) + 173 * DAY).toISOString() : v,
+        );
         expect(b[table]![r]).toEqual(shifted);
       });
     }

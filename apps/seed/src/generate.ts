@@ -64,42 +64,103 @@ export interface TableSpec {
 export const TABLE_SPECS = {
   users: {
     table: 'users',
-    columns: [['id', 'uuid'], ['handle', 'text'], ['email', 'text'], ['display_name', 'text'], ['stance', 'stance'], ['avatar_url', 'text'], ['created_at', 'timestamptz']],
+    columns: [
+      ['id', 'uuid'],
+      ['handle', 'text'],
+      ['email', 'text'],
+      ['display_name', 'text'],
+      ['stance', 'stance'],
+      ['avatar_url', 'text'],
+      ['created_at', 'timestamptz'],
+    ],
   },
   spots: {
     table: 'spots',
-    columns: [['id', 'uuid'], ['name', 'text'], ['description', 'text'], ['latitude', 'float8'], ['longitude', 'float8'], ['photo_url', 'text'], ['created_by', 'uuid'], ['archived_at', 'timestamptz'], ['created_at', 'timestamptz']],
+    columns: [
+      ['id', 'uuid'],
+      ['name', 'text'],
+      ['description', 'text'],
+      ['latitude', 'float8'],
+      ['longitude', 'float8'],
+      ['photo_url', 'text'],
+      ['created_by', 'uuid'],
+      ['archived_at', 'timestamptz'],
+      ['created_at', 'timestamptz'],
+    ],
   },
   achievements: {
     table: 'achievements',
-    columns: [['id', 'uuid'], ['slug', 'text'], ['name', 'text'], ['description', 'text'], ['tier', 'achievement_tier'], ['goal', 'int4'], ['created_at', 'timestamptz']],
+    columns: [
+      ['id', 'uuid'],
+      ['slug', 'text'],
+      ['name', 'text'],
+      ['description', 'text'],
+      ['tier', 'achievement_tier'],
+      ['goal', 'int4'],
+      ['created_at', 'timestamptz'],
+    ],
   },
   sessions: {
     table: 'sessions',
-    columns: [['id', 'uuid'], ['user_id', 'uuid'], ['token_hash', 'text'], ['created_at', 'timestamptz'], ['expires_at', 'timestamptz']],
+    columns: [
+      ['id', 'uuid'],
+      ['user_id', 'uuid'],
+      ['token_hash', 'text'],
+      ['created_at', 'timestamptz'],
+      ['expires_at', 'timestamptz'],
+    ],
   },
   saved_spots: {
     table: 'saved_spots',
-    columns: [['user_id', 'uuid'], ['spot_id', 'uuid'], ['created_at', 'timestamptz']],
+    columns: [
+      ['user_id', 'uuid'],
+      ['spot_id', 'uuid'],
+      ['created_at', 'timestamptz'],
+    ],
   },
   checkins: {
     table: 'checkins',
-    columns: [['id', 'uuid'], ['user_id', 'uuid'], ['spot_id', 'uuid'], ['trick', 'text'], ['trick_status', 'trick_status'], ['stance', 'stance'], ['note', 'text'], ['media_url', 'text'], ['archived_at', 'timestamptz'], ['created_at', 'timestamptz']],
+    columns: [
+      ['id', 'uuid'],
+      ['user_id', 'uuid'],
+      ['spot_id', 'uuid'],
+      ['trick', 'text'],
+      ['trick_status', 'trick_status'],
+      ['stance', 'stance'],
+      ['note', 'text'],
+      ['media_url', 'text'],
+      ['archived_at', 'timestamptz'],
+      ['created_at', 'timestamptz'],
+    ],
   },
   user_achievements: {
     table: 'user_achievements',
-    columns: [['user_id', 'uuid'], ['achievement_id', 'uuid'], ['goal', 'int4'], ['progress', 'int4'], ['unlocked_at', 'timestamptz'], ['created_at', 'timestamptz']],
+    columns: [
+      ['user_id', 'uuid'],
+      ['achievement_id', 'uuid'],
+      ['goal', 'int4'],
+      ['progress', 'int4'],
+      ['unlocked_at', 'timestamptz'],
+      ['created_at', 'timestamptz'],
+    ],
   },
 } as const satisfies Record<string, TableSpec>;
 
 export type SeedTable = keyof typeof TABLE_SPECS;
 /** Load order: parents before children. */
-export const SEED_TABLES: readonly SeedTable[] = ['users', 'spots', 'achievements', 'sessions', 'saved_spots', 'checkins', 'user_achievements'];
+export const SEED_TABLES: readonly SeedTable[] = [
+  'users',
+  'spots',
+  'achievements',
+  'sessions',
+  'saved_spots',
+  'checkins',
+  'user_achievements',
+];
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const signedUrl = (rng: Rng, path: string) =>
-  `https://media.skatehubba.test/${path}?X-Amz-Expires=604800&X-Amz-Signature=${rng.hex(64)}`;
+const signedUrl = (rng: Rng, path: string) => `https://media.skatehubba.test/${path}?X-Amz-Expires=604800&X-Amz-Signature=${rng.hex(64)}`;
 
 interface SeedUser {
   id: string;
@@ -201,7 +262,10 @@ export class SeedGenerator {
 
   private planSpots() {
     const rng = new Rng(this.seed, 'spots');
-    const perCity = apportion(this.counts.spots, CITIES.map((c) => c.weight));
+    const perCity = apportion(
+      this.counts.spots,
+      CITIES.map((c) => c.weight),
+    );
     for (let c = 0; c < CITIES.length; c++) {
       const ids: number[] = [];
       for (let k = 0; k < perCity[c]!; k++) {
@@ -244,7 +308,17 @@ export class SeedGenerator {
       const photo = rng.chance(0.7) ? signedUrl(rng, `spots/${s.id}.jpg`) : null;
       const creator = this.users.length && rng.chance(0.8) ? this.users[rng.int(this.users.length)]!.id : null;
       const createdAt = this.anchor - (CHECKIN_SPAN_DAYS + 1 + rng.int(900)) * DAY - rng.int(DAY);
-      yield [s.id, name, description, latitude, longitude, photo, creator, s.archivedAt === null ? null : iso(s.archivedAt), iso(createdAt)];
+      yield [
+        s.id,
+        name,
+        description,
+        latitude,
+        longitude,
+        photo,
+        creator,
+        s.archivedAt === null ? null : iso(s.archivedAt),
+        iso(createdAt),
+      ];
     }
   }
 
@@ -307,7 +381,16 @@ export class SeedGenerator {
     const statuses = Object.keys(TRICK_STATUS_WEIGHTS) as TrickStatus[];
     const statusPicker = new WeightedPicker(Object.values(TRICK_STATUS_WEIGHTS));
     const hourPicker = new WeightedPicker(HOUR_WEIGHTS);
-    const notes = ['first try', 'security kicked us out', 'so much wax', 'rained out', 'filmed it', 'new board', 'crusty but fun', 'line of the day'];
+    const notes = [
+      'first try',
+      'security kicked us out',
+      'so much wax',
+      'rained out',
+      'filmed it',
+      'new board',
+      'crusty but fun',
+      'line of the day',
+    ];
     if (!this.spots.length) return;
 
     for (const u of this.users) {

@@ -50,10 +50,18 @@ export const HOT_QUERIES: HotQuery[] = [
     indexes: ['checkins_user_id_created_at_idx'],
     run: (db, s) => riderHistory(db, s.userId, { limit: 20, after: s.historyCursor }),
   },
-  { name: 'spots near me (2 km)', indexes: ['spots_active_location_idx'], run: (db, s) => spotsNear(db, { ...s.point, radiusM: 2_000, limit: 50 }) },
+  {
+    name: 'spots near me (2 km)',
+    indexes: ['spots_active_location_idx'],
+    run: (db, s) => spotsNear(db, { ...s.point, radiusM: 2_000, limit: 50 }),
+  },
   { name: 'saved spots', indexes: ['saved_spots_pk'], run: (db, s) => savedSpotsOf(db, s.userId) },
   { name: 'achievements', indexes: ['user_achievements_pk'], run: (db, s) => achievementsOf(db, s.userId) },
-  { name: 'spot leaderboard (30 days)', indexes: ['checkins_spot_id_created_at_idx'], run: (db, s) => spotLeaderboard(db, s.spotId, { asOf: AS_OF }) },
+  {
+    name: 'spot leaderboard (30 days)',
+    indexes: ['checkins_spot_id_created_at_idx'],
+    run: (db, s) => spotLeaderboard(db, s.spotId, { asOf: AS_OF }),
+  },
   { name: 'leaderboard (30 days)', indexes: ['checkins_landed_created_at_idx'], run: (db) => leaderboard(db, { asOf: AS_OF }) },
 ];
 
@@ -64,7 +72,14 @@ export const HOT_QUERIES: HotQuery[] = [
  * a few metres from a spot. Deterministic for a given database.
  */
 export async function drawSamples(db: SqlRunner, n: number): Promise<Sample[]> {
-  const { rows } = await db.query<{ spot_id: string; user_id: string; latitude: number; longitude: number; cursor_at: string; cursor_id: string }>(
+  const { rows } = await db.query<{
+    spot_id: string;
+    user_id: string;
+    latitude: number;
+    longitude: number;
+    cursor_at: string;
+    cursor_id: string;
+  }>(
     `WITH picks AS (
        SELECT c.spot_id, row_number() OVER (ORDER BY md5(c.id::text)) AS k FROM checkins c
         WHERE c.archived_at IS NULL ORDER BY md5(c.id::text) LIMIT $1),
@@ -108,7 +123,10 @@ export async function explainHotQuery(pool: pg.Pool, query: HotQuery, sample: Sa
   const db = drizzle(pool, { schema, logger: { logQuery: (sql, params) => void captured.push({ sql, params }) } });
   await query.run(db as unknown as Db, sample);
   if (captured.length !== 1) throw new Error(`${query.name} sent ${captured.length} statements; the plan check expects one`);
-  const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${captured[0]!.sql}`, captured[0]!.params);
+  const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+    `EXPLAIN (FORMAT JSON) ${captured[0]!.sql}`,
+    captured[0]!.params,
+  );
   const nodes: PlanNode[] = [];
   const walk = (node: PlanNode) => {
     nodes.push(node);

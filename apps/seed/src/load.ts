@@ -65,7 +65,12 @@ async function insertBatch(db: SqlRunner, table: SeedTable, text: string, rows: 
  * Loads every table in dependency order inside the caller's transaction,
  * with a progress bar per table. Returns per-table timings.
  */
-export async function loadTables(db: SqlRunner, generator: SeedGenerator, tables: readonly SeedTable[] = SEED_TABLES, signal?: AbortSignal) {
+export async function loadTables(
+  db: SqlRunner,
+  generator: SeedGenerator,
+  tables: readonly SeedTable[] = SEED_TABLES,
+  signal?: AbortSignal,
+) {
   const timings: StageTiming[] = [];
   for (const table of tables) {
     signal?.throwIfAborted();

@@ -101,7 +101,9 @@ function reportReuse(options: SeedOptions, held: Holdings, manifest: Manifest | 
   const anchorDiffers = manifest !== undefined && options.anchor !== undefined && manifest.anchor !== day(options.anchor);
   note(`${where} already holds ${what}${describeCounts(held)}; reusing it unchanged.`);
   if (countsDiffer || seedDiffers || anchorDiffers) {
-    note(`  You asked for ${profileLabel(options)}${options.anchor !== undefined ? `, anchor ${day(options.anchor)}` : ''}: ${describeCounts(asked)}.`);
+    note(
+      `  You asked for ${profileLabel(options)}${options.anchor !== undefined ? `, anchor ${day(options.anchor)}` : ''}: ${describeCounts(asked)}.`,
+    );
     note(`  To re-seed it that way (deletes what it holds): ${resetCommand(options)}`);
   } else {
     note(`  (--reset starts over)`);
@@ -113,8 +115,10 @@ function printLogins(riders: RiderLogin[], seed: number) {
   say('  riders to log in as (session token; the API stores and looks up only its SHA-256):');
   const why = { expired: '(seed session expired)', 'other-seed': `(no session from seed ${seed})` } as const;
   for (const r of riders) say(`    @${r.handle.padEnd(28)} ${String(r.checkins).padStart(5)} check-ins  ${r.token ?? why[r.missing!]}`);
-  if (riders.some((r) => r.missing === 'expired')) say('  Seed sessions last 30 days from the anchor: --reset re-seeds with today as the anchor.');
-  if (riders.some((r) => r.missing === 'other-seed')) say(`  This database was seeded with another --seed than ${seed}: --reset re-seeds with it.`);
+  if (riders.some((r) => r.missing === 'expired'))
+    say('  Seed sessions last 30 days from the anchor: --reset re-seeds with today as the anchor.');
+  if (riders.some((r) => r.missing === 'other-seed'))
+    say(`  This database was seeded with another --seed than ${seed}: --reset re-seeds with it.`);
 }
 
 async function onServer(options: SeedOptions, url: string): Promise<number> {
@@ -129,7 +133,12 @@ async function onServer(options: SeedOptions, url: string): Promise<number> {
         client.release();
       }
     }
-    const result = await migrateAndSeed(handle, { seed: options.seed, counts: options.counts, anchor: options.anchor, signal: interrupt.signal });
+    const result = await migrateAndSeed(handle, {
+      seed: options.seed,
+      counts: options.counts,
+      anchor: options.anchor,
+      signal: interrupt.signal,
+    });
     if (!result.seeded) reportReuse(options, result.existing, undefined, where);
     else say(`seeded ${where} (${profileLabel(options)}: ${describeCounts(await holdings(handle.client))})`);
     printLogins(await riderLogins(handle.client, options.seed), options.seed);
@@ -150,13 +159,16 @@ async function emptyDataDir(dataDir: string) {
 async function embedded(options: SeedOptions): Promise<number> {
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   // Checked before anything is opened or seeded: the port, then the folder.
-  const port = options.command === 'serve' ? await holdPort(HOST, options.port).catch((error: NodeJS.ErrnoException) => {
-    throw new Refusal(
-      error.code === 'EADDRINUSE'
-        ? `port ${options.port} on ${HOST} is in use (another seed:serve, or a Postgres server?). Pass --port N for another port, or --port 0 for any free one.`
-        : `cannot listen on ${HOST}:${options.port}: ${error.message}. Pass --port N for another port.`,
-    );
-  }) : undefined;
+  const port =
+    options.command === 'serve'
+      ? await holdPort(HOST, options.port).catch((error: NodeJS.ErrnoException) => {
+          throw new Refusal(
+            error.code === 'EADDRINUSE'
+              ? `port ${options.port} on ${HOST} is in use (another seed:serve, or a Postgres server?). Pass --port N for another port, or --port 0 for any free one.`
+              : `cannot listen on ${HOST}:${options.port}: ${error.message}. Pass --port N for another port.`,
+          );
+        })
+      : undefined;
   try {
     let handle: PgliteHandle;
     try {
@@ -172,10 +184,14 @@ async function embedded(options: SeedOptions): Promise<number> {
       handle = await createDb({ driver: 'pglite', dataDir });
     } catch (error) {
       if (error instanceof DataDirLockedError) throw new Refusal(error.message);
-      if (error instanceof DataDirOpenError) throw new Failure(`${error.message}\n  Start over (deletes what it holds): ${resetCommand(options)}`);
+      if (error instanceof DataDirOpenError)
+        throw new Failure(`${error.message}\n  Start over (deletes what it holds): ${resetCommand(options)}`);
       throw error;
     }
-    if (handle.lock?.tookOver) note(`took over ${dataDir} from pid ${handle.lock.tookOver.pid}, which no longer runs (it was stopped without closing the database).`);
+    if (handle.lock?.tookOver)
+      note(
+        `took over ${dataDir} from pid ${handle.lock.tookOver.pid}, which no longer runs (it was stopped without closing the database).`,
+      );
     try {
       return await seedAndServe(options, handle, dataDir, port);
     } finally {
@@ -197,7 +213,13 @@ async function seedAndServe(
   const result = await migrateAndSeed(handle, { seed: options.seed, counts: options.counts, anchor, signal: interrupt.signal });
   if (result.seeded) {
     const held = await holdings(handle.client);
-    await writeManifest(dataDir, { profile: options.profile, seed: options.seed, counts: held, anchor: day(anchor), seededAt: new Date().toISOString() });
+    await writeManifest(dataDir, {
+      profile: options.profile,
+      seed: options.seed,
+      counts: held,
+      anchor: day(anchor),
+      seededAt: new Date().toISOString(),
+    });
     say(`seeded ${dataDir} (${profileLabel(options)}: ${describeCounts(held)}, timeline ending ${day(anchor)})`);
   } else {
     reportReuse(options, result.existing, await readManifest(dataDir), dataDir);
@@ -219,7 +241,9 @@ async function seedAndServe(
   say(`  psql:    psql "${served}?sslmode=disable"`);
   say(`  studio:  DATABASE_URL="${served}" npx drizzle-kit studio`);
   printLogins(logins, options.seed);
-  say(`\n  Up to ${MAX_CLIENTS} clients share one Postgres session; a client that connects when none is connected starts from a clean one.`);
+  say(
+    `\n  Up to ${MAX_CLIENTS} clients share one Postgres session; a client that connects when none is connected starts from a clean one.`,
+  );
   say(`Ctrl-C to stop. Data stays in ${dataDir}; --reset starts over.`);
 
   await new Promise<void>((resolve) => {

@@ -17,10 +17,12 @@ describe('guards', () => {
     },
   );
 
-  it.each(['postgres://postgres@127.0.0.1:5432/x', 'postgres://postgres@localhost/x', 'postgres://postgres@[::1]:5432/x', 'postgres://p@127.0.0.2/x'])(
-    'allows the loopback host in %s',
-    (url) => expect(guardMessage({ DATABASE_URL: url }, { allowRemote: false })).toBeUndefined(),
-  );
+  it.each([
+    'postgres://postgres@127.0.0.1:5432/x',
+    'postgres://postgres@localhost/x',
+    'postgres://postgres@[::1]:5432/x',
+    'postgres://p@127.0.0.2/x',
+  ])('allows the loopback host in %s', (url) => expect(guardMessage({ DATABASE_URL: url }, { allowRemote: false })).toBeUndefined());
 
   it('refuses a DATABASE_URL that is not a URL', () => {
     expect(guardMessage({ DATABASE_URL: 'not a url' }, { allowRemote: false })).toMatch(/not a valid URL/);

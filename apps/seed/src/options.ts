@@ -60,7 +60,9 @@ function anchorDay(value: string | undefined): number | undefined {
   const m = DAY_RE.exec(value.trim());
   const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
   if (!m || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value.trim()) {
-    throw new UsageError(`--anchor must be a calendar day as YYYY-MM-DD (the UTC day the seed's timeline ends at), got ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `--anchor must be a calendar day as YYYY-MM-DD (the UTC day the seed's timeline ends at), got ${JSON.stringify(value)}`,
+    );
   }
   return ms;
 }

@@ -59,7 +59,9 @@ export async function measureSeedVsFloor(
       const r = await fconn.query(text);
       if (r.rowCount !== rows[table]) throw new Error(`floor ${table}: inserted ${r.rowCount}, expected ${rows[table]}`);
       floorTimings.push({ stage: table, rows: rows[table], ms: performance.now() - start });
-      process.stderr.write(`  ${table.padEnd(18)} ${rows[table].toLocaleString('en-US').padStart(11)} rows  ${((performance.now() - start) / 1000).toFixed(2)}s\n`);
+      process.stderr.write(
+        `  ${table.padEnd(18)} ${rows[table].toLocaleString('en-US').padStart(11)} rows  ${((performance.now() - start) / 1000).toFixed(2)}s\n`,
+      );
     }
     await fconn.query('COMMIT');
     fconn.release();
@@ -81,7 +83,9 @@ export function seedVsFloorTable(result: SeedVsFloor): string {
     const f = result.floorTimings.find((t) => t.stage === table)!.ms;
     lines.push(`| ${table} | ${fmt(result.rows[table])} | ${(s / 1000).toFixed(2)} | ${(f / 1000).toFixed(2)} | ${(s / f).toFixed(2)} |`);
   }
-  lines.push(`| **total** | ${fmt(total)} | ${(result.seedMs / 1000).toFixed(2)} | ${(result.floorMs / 1000).toFixed(2)} | **${(result.seedMs / result.floorMs).toFixed(2)}** |`);
+  lines.push(
+    `| **total** | ${fmt(total)} | ${(result.seedMs / 1000).toFixed(2)} | ${(result.floorMs / 1000).toFixed(2)} | **${(result.seedMs / result.floorMs).toFixed(2)}** |`,
+  );
   lines.push('');
   lines.push(
     `seed: ${fmt(total / (result.seedMs / 1000))} rows/s; floor: ${fmt(total / (result.floorMs / 1000))} rows/s; ratio seed/floor ${(result.seedMs / result.floorMs).toFixed(2)}`,
@@ -92,29 +96,46 @@ export function seedVsFloorTable(result: SeedVsFloor): string {
 function floorStatements(rows: Record<SeedTable, number>): [SeedTable, string][] {
   const sig = `'&X-Amz-Signature=' || md5(g::text) || md5((g + 1)::text)`;
   return [
-    ['users', `INSERT INTO users (id, handle, email, display_name, stance, avatar_url, created_at)
+    [
+      'users',
+      `INSERT INTO users (id, handle, email, display_name, stance, avatar_url, created_at)
       SELECT gen_random_uuid(), 'rider_' || g, 'rider_' || g || '@example.com', 'Rider ' || g,
              (CASE WHEN g % 5 < 2 THEN 'goofy' ELSE 'regular' END)::stance,
              CASE WHEN g % 10 < 6 THEN 'https://media.skatehubba.test/avatars/' || g || '.jpg?X-Amz-Expires=604800' || ${sig} END,
              now() - interval '400 days' + g * interval '1 second'
-        FROM generate_series(1, ${rows.users}) g`],
-    ['spots', `INSERT INTO spots (id, name, description, latitude, longitude, photo_url, created_by, created_at)
+        FROM generate_series(1, ${rows.users}) g`,
+    ],
+    [
+      'spots',
+      `INSERT INTO spots (id, name, description, latitude, longitude, photo_url, created_by, created_at)
       SELECT gen_random_uuid(), 'Spot ' || g, CASE WHEN g % 2 = 0 THEN 'Ledges by the water. Bring wax.' END,
              -60 + (g % 12000) / 100.0, -170 + (g % 34000) / 100.0,
              CASE WHEN g % 10 < 7 THEN 'https://media.skatehubba.test/spots/' || g || '.jpg?X-Amz-Expires=604800' || ${sig} END,
              NULL, now() - interval '500 days'
-        FROM generate_series(1, ${rows.spots}) g`],
-    ['achievements', `INSERT INTO achievements (slug, name, description, tier, goal)
-      SELECT 'bench-' || g, 'Bench ' || g, 'Bench achievement', 'bronze', g FROM generate_series(1, ${rows.achievements}) g`],
-    ['sessions', `INSERT INTO sessions (user_id, token_hash, created_at, expires_at)
+        FROM generate_series(1, ${rows.spots}) g`,
+    ],
+    [
+      'achievements',
+      `INSERT INTO achievements (slug, name, description, tier, goal)
+      SELECT 'bench-' || g, 'Bench ' || g, 'Bench achievement', 'bronze', g FROM generate_series(1, ${rows.achievements}) g`,
+    ],
+    [
+      'sessions',
+      `INSERT INTO sessions (user_id, token_hash, created_at, expires_at)
       SELECT u.id, encode(sha256(u.id::text::bytea), 'hex'), now(), now() + interval '30 days'
-        FROM (SELECT id FROM users ORDER BY id LIMIT ${rows.sessions}) u`],
-    ['saved_spots', `INSERT INTO saved_spots (user_id, spot_id, created_at)
+        FROM (SELECT id FROM users ORDER BY id LIMIT ${rows.sessions}) u`,
+    ],
+    [
+      'saved_spots',
+      `INSERT INTO saved_spots (user_id, spot_id, created_at)
       SELECT u.a[1 + g % u.n], s.a[1 + (g / u.n) % s.n], now()
         FROM (SELECT array_agg(id) a, count(*)::int n FROM users) u,
              (SELECT array_agg(id) a, count(*)::int n FROM spots) s,
-             generate_series(0, ${rows.saved_spots - 1}) g`],
-    ['checkins', `INSERT INTO checkins (id, user_id, spot_id, trick, trick_status, stance, note, media_url, created_at)
+             generate_series(0, ${rows.saved_spots - 1}) g`,
+    ],
+    [
+      'checkins',
+      `INSERT INTO checkins (id, user_id, spot_id, trick, trick_status, stance, note, media_url, created_at)
       SELECT gen_random_uuid(), u.a[1 + g % u.n], s.a[1 + (g / u.n) % s.n], 'kickflip',
              (CASE WHEN g % 100 < 56 THEN 'landed' WHEN g % 100 < 87 THEN 'bailed' ELSE 'retry' END)::trick_status,
              (CASE WHEN g % 5 < 2 THEN 'goofy' ELSE 'regular' END)::stance,
@@ -123,12 +144,15 @@ function floorStatements(rows: Record<SeedTable, number>): [SeedTable, string][]
              now() - interval '180 days' + g * interval '10 seconds'
         FROM (SELECT array_agg(id) a, count(*)::int n FROM users) u,
              (SELECT array_agg(id) a, count(*)::int n FROM spots) s,
-             generate_series(0, ${rows.checkins - 1}) g`],
-    ['user_achievements', `INSERT INTO user_achievements (user_id, achievement_id, goal, progress, unlocked_at, created_at)
+             generate_series(0, ${rows.checkins - 1}) g`,
+    ],
+    [
+      'user_achievements',
+      `INSERT INTO user_achievements (user_id, achievement_id, goal, progress, unlocked_at, created_at)
       SELECT u.a[1 + g / a.n], a.ids[1 + g % a.n], a.goals[1 + g % a.n], a.goals[1 + g % a.n], now(), now() - interval '1 day'
         FROM (SELECT array_agg(id) a FROM users) u,
              (SELECT array_agg(id ORDER BY goal) ids, array_agg(goal ORDER BY goal) goals, count(*)::int n FROM achievements) a,
-             generate_series(0, ${rows.user_achievements - 1}) g`],
+             generate_series(0, ${rows.user_achievements - 1}) g`,
+    ],
   ];
 }
-

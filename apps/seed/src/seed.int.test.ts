@@ -29,7 +29,8 @@ describe.skipIf(skip)('the large profile, at small scale', () => {
   it.afterAll(async () => runner?.close());
 
   it('loads every row: the database accepted all of them', async ({ t }) => {
-    const c = await one<{ users: number; spots: number; checkins: number }>(t,
+    const c = await one<{ users: number; spots: number; checkins: number }>(
+      t,
       'SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM spots)::int AS spots, (SELECT count(*) FROM checkins)::int AS checkins',
     );
     expect(c).toEqual({ users: counts.users, spots: counts.spots, checkins: counts.checkins });
@@ -37,7 +38,9 @@ describe.skipIf(skip)('the large profile, at small scale', () => {
 
   it('unlocks achievements exactly as the check-ins say', async ({ t }) => {
     // Recompute progress from the check-ins in SQL and compare with what the seed wrote.
-    const mismatches = await one<{ n: number }>(t, `
+    const mismatches = await one<{ n: number }>(
+      t,
+      `
       WITH metrics AS (
         SELECT user_id, count(*) AS checkins, count(*) FILTER (WHERE trick_status = 'landed') AS landed,
                count(DISTINCT spot_id) AS spots
@@ -48,16 +51,20 @@ describe.skipIf(skip)('the large profile, at small scale', () => {
           FROM metrics m CROSS JOIN achievements a)
       SELECT count(*)::int AS n FROM expected e
         FULL JOIN user_achievements ua USING (user_id, achievement_id)
-       WHERE coalesce(e.progress, 0) <> coalesce(ua.progress, 0)`);
+       WHERE coalesce(e.progress, 0) <> coalesce(ua.progress, 0)`,
+    );
     expect(mismatches.n).toBe(0);
     const unlocked = await one<{ n: number }>(t, 'SELECT count(*)::int AS n FROM user_achievements WHERE unlocked_at IS NOT NULL');
     expect(unlocked.n).toBeGreaterThan(counts.users / 2);
   });
 
   it('puts unlock times on the check-in that reached the goal', async ({ t }) => {
-    const wrong = await one<{ n: number }>(t, `
+    const wrong = await one<{ n: number }>(
+      t,
+      `
       SELECT count(*)::int AS n FROM user_achievements ua JOIN achievements a ON a.id = ua.achievement_id
-       WHERE a.slug = 'first-push' AND ua.unlocked_at <> (SELECT min(created_at) FROM checkins c WHERE c.user_id = ua.user_id)`);
+       WHERE a.slug = 'first-push' AND ua.unlocked_at <> (SELECT min(created_at) FROM checkins c WHERE c.user_id = ua.user_id)`,
+    );
     expect(wrong.n).toBe(0);
   });
 
@@ -67,9 +74,12 @@ describe.skipIf(skip)('the large profile, at small scale', () => {
   });
 
   it('audits every seeded row, as any insert is', async ({ t }) => {
-    const n = await one<{ audited: number; rows: number }>(t, `
+    const n = await one<{ audited: number; rows: number }>(
+      t,
+      `
       SELECT (SELECT count(*) FROM audit_logs WHERE target_table = 'checkins' AND action = 'insert')::int AS audited,
-             (SELECT count(*) FROM checkins)::int AS rows`);
+             (SELECT count(*) FROM checkins)::int AS rows`,
+    );
     expect(n.audited).toBe(n.rows);
   });
 

@@ -40,20 +40,70 @@ export const CITIES: readonly City[] = [
 
 /** Kinds of spot, used to name them ("Venice Ledges", "MACBA Gap"). */
 export const SPOT_KINDS = [
-  'Ledges', 'Stairs', 'Gap', 'Rail', 'Bank', 'Plaza', 'Bowl', 'Manual Pad', 'Hubba', 'Curb',
-  'Skatepark', 'DIY', 'Ditch', 'Pool', 'Hip', 'Wallride', 'Kicker', 'Pyramid', 'Euro Gap', 'Flatbar',
+  'Ledges',
+  'Stairs',
+  'Gap',
+  'Rail',
+  'Bank',
+  'Plaza',
+  'Bowl',
+  'Manual Pad',
+  'Hubba',
+  'Curb',
+  'Skatepark',
+  'DIY',
+  'Ditch',
+  'Pool',
+  'Hip',
+  'Wallride',
+  'Kicker',
+  'Pyramid',
+  'Euro Gap',
+  'Flatbar',
 ] as const;
 
 /** Tricks riders log, weighted roughly by how often they are tried. */
 export const TRICKS: readonly (readonly [string, number])[] = [
-  ['ollie', 14], ['kickflip', 12], ['heelflip', 7], ['pop shove-it', 8], ['frontside 180', 7],
-  ['backside 180', 7], ['fs boardslide', 5], ['bs boardslide', 5], ['50-50 grind', 6], ['5-0 grind', 4],
-  ['manual', 6], ['nose manual', 4], ['tre flip', 4], ['varial kickflip', 4], ['hardflip', 2],
-  ['inward heelflip', 2], ['frontside flip', 2], ['backside flip', 2], ['nollie', 3], ['nollie flip', 2],
-  ['fakie flip', 2], ['switch ollie', 2], ['switch flip', 1], ['crooked grind', 3], ['smith grind', 3],
-  ['feeble grind', 3], ['nosegrind', 2], ['tailslide', 3], ['noseslide', 3], ['lipslide', 2],
-  ['boneless', 2], ['no comply', 2], ['wallride', 2], ['frontside air', 2], ['rock to fakie', 3],
-  ['axle stall', 3], ['blunt to fakie', 1], ['laser flip', 1], ['impossible', 1], ['360 flip to manual', 1],
+  ['ollie', 14],
+  ['kickflip', 12],
+  ['heelflip', 7],
+  ['pop shove-it', 8],
+  ['frontside 180', 7],
+  ['backside 180', 7],
+  ['fs boardslide', 5],
+  ['bs boardslide', 5],
+  ['50-50 grind', 6],
+  ['5-0 grind', 4],
+  ['manual', 6],
+  ['nose manual', 4],
+  ['tre flip', 4],
+  ['varial kickflip', 4],
+  ['hardflip', 2],
+  ['inward heelflip', 2],
+  ['frontside flip', 2],
+  ['backside flip', 2],
+  ['nollie', 3],
+  ['nollie flip', 2],
+  ['fakie flip', 2],
+  ['switch ollie', 2],
+  ['switch flip', 1],
+  ['crooked grind', 3],
+  ['smith grind', 3],
+  ['feeble grind', 3],
+  ['nosegrind', 2],
+  ['tailslide', 3],
+  ['noseslide', 3],
+  ['lipslide', 2],
+  ['boneless', 2],
+  ['no comply', 2],
+  ['wallride', 2],
+  ['frontside air', 2],
+  ['rock to fakie', 3],
+  ['axle stall', 3],
+  ['blunt to fakie', 1],
+  ['laser flip', 1],
+  ['impossible', 1],
+  ['360 flip to manual', 1],
 ];
 
 /** How check-ins go: most land, many bail, some are marked for another go. */
@@ -65,9 +115,7 @@ export const GOOFY_SHARE = 0.42;
 export const SWITCH_SHARE = 0.08;
 
 /** Relative check-in volume per local hour, 0-23: quiet mornings, peak after school and work. */
-export const HOUR_WEIGHTS = [
-  1, 0.5, 0.2, 0.1, 0.1, 0.2, 0.5, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 12, 10, 7, 5, 3, 2,
-] as const;
+export const HOUR_WEIGHTS = [1, 0.5, 0.2, 0.1, 0.1, 0.2, 0.5, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 12, 10, 7, 5, 3, 2] as const;
 
 export type AchievementMetric = 'checkins' | 'landed' | 'spots';
 
@@ -91,5 +139,12 @@ export const ACHIEVEMENT_CATALOGUE: readonly AchievementSpec[] = [
   { slug: 'landed-100', name: 'Bangers Only', description: 'Land 100 tricks.', tier: 'gold', goal: 100, metric: 'landed' },
   { slug: 'spot-hopper', name: 'Spot Hopper', description: 'Check in at 5 different spots.', tier: 'bronze', goal: 5, metric: 'spots' },
   { slug: 'explorer', name: 'Explorer', description: 'Check in at 20 different spots.', tier: 'silver', goal: 20, metric: 'spots' },
-  { slug: 'globetrotter', name: 'Globetrotter', description: 'Check in at 60 different spots.', tier: 'legendary', goal: 60, metric: 'spots' },
+  {
+    slug: 'globetrotter',
+    name: 'Globetrotter',
+    description: 'Check in at 60 different spots.',
+    tier: 'legendary',
+    goal: 60,
+    metric: 'spots',
+  },
 ];

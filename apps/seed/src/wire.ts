@@ -37,7 +37,8 @@ export async function serveOverWire(db: PGlite, host: string, port: number) {
   // pglite-socket (0.2.17) announces connections but not disconnections; its
   // net.Server is the one place to see a client leave.
   const net = (server as unknown as { server?: Server }).server;
-  if (!net || typeof net.on !== 'function') throw new Error('pglite-socket changed: its net.Server is no longer reachable; the per-client session reset needs updating');
+  if (!net || typeof net.on !== 'function')
+    throw new Error('pglite-socket changed: its net.Server is no longer reachable; the per-client session reset needs updating');
   // A client is gone at its FIN ('end'): pglite-socket keeps the socket half
   // open, and 'close' can come much later.
   const open = new Set<Socket>();

@@ -6,15 +6,7 @@ export const AUDIT_ACTIONS = ['insert', 'update', 'delete'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Tables whose every INSERT, UPDATE and DELETE writes an audit row (trigger `<table>_audit_trg`). */
-export const AUDITED_TABLES = [
-  'users',
-  'sessions',
-  'spots',
-  'saved_spots',
-  'checkins',
-  'achievements',
-  'user_achievements',
-] as const;
+export const AUDITED_TABLES = ['users', 'sessions', 'spots', 'saved_spots', 'checkins', 'achievements', 'user_achievements'] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
 
 /** Columns replaced by this marker in `changes`: secrets never reach the trail. */

@@ -15,7 +15,10 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const URL_OK = `https://media.skatehubba.test/a.jpg?X-Amz-Expires=60&X-Amz-Signature=${'ab'.repeat(16)}`;
 
 /** The audit rows whose targets are these ids (the rows one test made), in trail order. */
-const trailOf = (ids: Record<string, string>) => `target_id IN (${Object.values(ids).map((id) => `'${id}'`).join(',')})`;
+const trailOf = (ids: Record<string, string>) =>
+  `target_id IN (${Object.values(ids)
+    .map((id) => `'${id}'`)
+    .join(',')})`;
 
 /** One row of every audited table, inserted with raw SQL; returns each row's audit target id. */
 async function insertOneOfEach(run: (text: string) => Promise<unknown>) {
@@ -25,12 +28,20 @@ async function insertOneOfEach(run: (text: string) => Promise<unknown>) {
   const session = randomUUID();
   const achievement = randomUUID();
   const n = hex(4);
-  await run(`INSERT INTO users (id, handle, email, display_name) VALUES ('${user}', 'audit_${n}', 'audit.${n}@example.test', 'Audit ${n}')`);
-  await run(`INSERT INTO sessions (id, user_id, token_hash, expires_at) VALUES ('${session}', '${user}', '${hex(32)}', now() + interval '1 day')`);
+  await run(
+    `INSERT INTO users (id, handle, email, display_name) VALUES ('${user}', 'audit_${n}', 'audit.${n}@example.test', 'Audit ${n}')`,
+  );
+  await run(
+    `INSERT INTO sessions (id, user_id, token_hash, expires_at) VALUES ('${session}', '${user}', '${hex(32)}', now() + interval '1 day')`,
+  );
   await run(`INSERT INTO spots (id, name, latitude, longitude, photo_url) VALUES ('${spot}', 'Audit plaza', 1, 2, '${URL_OK}')`);
   await run(`INSERT INTO saved_spots (user_id, spot_id) VALUES ('${user}', '${spot}')`);
-  await run(`INSERT INTO checkins (id, user_id, spot_id, trick, trick_status, stance) VALUES ('${checkin}', '${user}', '${spot}', 'ollie', 'landed', 'goofy')`);
-  await run(`INSERT INTO achievements (id, slug, name, description, tier, goal) VALUES ('${achievement}', 'audit-${n}', 'Audit', '', 'gold', 3)`);
+  await run(
+    `INSERT INTO checkins (id, user_id, spot_id, trick, trick_status, stance) VALUES ('${checkin}', '${user}', '${spot}', 'ollie', 'landed', 'goofy')`,
+  );
+  await run(
+    `INSERT INTO achievements (id, slug, name, description, tier, goal) VALUES ('${achievement}', 'audit-${n}', 'Audit', '', 'gold', 3)`,
+  );
   await run(`INSERT INTO user_achievements (user_id, achievement_id, goal, progress) VALUES ('${user}', '${achievement}', 3, 1)`);
   return {
     users: user,
@@ -43,7 +54,8 @@ async function insertOneOfEach(run: (text: string) => Promise<unknown>) {
   } satisfies Record<(typeof AUDITED_TABLES)[number], string>;
 }
 
-const trail = (t: TestDatabase<typeof schema>, table: (typeof AUDITED_TABLES)[number], id: string): Promise<AuditLog[]> => auditTrailFor(t.db, table, id);
+const trail = (t: TestDatabase<typeof schema>, table: (typeof AUDITED_TABLES)[number], id: string): Promise<AuditLog[]> =>
+  auditTrailFor(t.db, table, id);
 
 describe('audit rows from triggers', () => {
   it('writes exactly one row per raw INSERT, UPDATE and DELETE on every audited table', async ({ t }) => {
@@ -70,8 +82,14 @@ describe('audit rows from triggers', () => {
 
     for (const table of AUDITED_TABLES) {
       const rows = await trail(t, table, ids[table]);
-      expect(rows.map((r) => r.action), table).toEqual(['insert', 'update', 'delete']);
-      expect(rows.every((r) => r.actor_id === null), `${table}: no actor was set`).toBe(true);
+      expect(
+        rows.map((r) => r.action),
+        table,
+      ).toEqual(['insert', 'update', 'delete']);
+      expect(
+        rows.every((r) => r.actor_id === null),
+        `${table}: no actor was set`,
+      ).toBe(true);
     }
   });
 
@@ -88,7 +106,9 @@ describe('audit rows from triggers', () => {
 
   it('never writes a token hash: inserts, updates and deletes of sessions are redacted', async ({ t }) => {
     const ids = await insertOneOfEach((text) => t.query(text));
-    const [{ token_hash } = { token_hash: '' }] = await t.query<{ token_hash: string }>(`SELECT token_hash FROM sessions WHERE id = '${ids.sessions}'`);
+    const [{ token_hash } = { token_hash: '' }] = await t.query<{ token_hash: string }>(
+      `SELECT token_hash FROM sessions WHERE id = '${ids.sessions}'`,
+    );
     const rotated = hex(32);
     await t.query(`UPDATE sessions SET token_hash = '${rotated}' WHERE id = '${ids.sessions}'`);
     await t.query(`DELETE FROM sessions WHERE id = '${ids.sessions}'`);

@@ -47,7 +47,11 @@ describe('catalog', () => {
        WHERE table_schema = 'public' AND data_type LIKE 'timestamp%' ORDER BY 1`);
     // The catalog's timestamp columns are exactly the ones the TypeScript declares, all with time zone.
     const declared = tables()
-      .flatMap((table) => getTableConfig(table).columns.filter((c) => c.getSQLType().startsWith('timestamp')).map((c) => `${getTableConfig(table).name}.${c.name}`))
+      .flatMap((table) =>
+        getTableConfig(table)
+          .columns.filter((c) => c.getSQLType().startsWith('timestamp'))
+          .map((c) => `${getTableConfig(table).name}.${c.name}`),
+      )
       .sort();
     expect(rows.map((r) => r.column)).toEqual(declared);
     expect(rows.filter((r) => r.data_type !== 'timestamp with time zone')).toEqual([]);
@@ -76,7 +80,7 @@ describe('catalog', () => {
   });
 
   it('has the updated_at trigger on every mutable table and the audit trigger on every audited table', async ({ t }) => {
-    const rows = await t.query<{ name: string }>("SELECT tgname AS name FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1");
+    const rows = await t.query<{ name: string }>('SELECT tgname AS name FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1');
     const names = rows.map((r) => r.name);
     for (const table of MUTABLE) expect(names).toContain(`${table}_updated_at_trg`);
     for (const table of AUDITED_TABLES) expect(names).toContain(`${table}_audit_trg`);
@@ -118,7 +122,10 @@ describe('relations', () => {
       .insert(users)
       .values({ handle: `rel_${Date.now().toString(36)}`, email: `rel.${Date.now()}@example.test`, display_name: 'Rel' })
       .returning();
-    const [spot] = await t.db.insert(spots).values({ name: 'Relation ledge', latitude: 1, longitude: 1, created_by: rider!.id }).returning();
+    const [spot] = await t.db
+      .insert(spots)
+      .values({ name: 'Relation ledge', latitude: 1, longitude: 1, created_by: rider!.id })
+      .returning();
     await t.db.insert(checkins).values({ user_id: rider!.id, spot_id: spot!.id, trick: 'ollie', trick_status: 'landed', stance: 'goofy' });
     await t.db.insert(savedSpots).values({ user_id: rider!.id, spot_id: spot!.id });
     await t.db.insert(sessions).values({ user_id: rider!.id, token_hash: 'ab'.repeat(32), expires_at: new Date(Date.now() + 3_600_000) });
@@ -132,7 +139,9 @@ describe('relations', () => {
       where: (u, { eq }) => eq(u.id, rider!.id),
       with: {
         sessions: { with: { user: true } },
-        checkins: { with: { spot: { with: { creator: true, checkins: true, savedBy: { with: { user: true, spot: true } } } }, user: true } },
+        checkins: {
+          with: { spot: { with: { creator: true, checkins: true, savedBy: { with: { user: true, spot: true } } } }, user: true },
+        },
         savedSpots: true,
         createdSpots: true,
         achievements: { with: { achievement: { with: { holders: true } }, user: true } },
@@ -171,11 +180,7 @@ describe('index strategy', () => {
     const redundant = rows.filter((a) =>
       rows.some(
         (b) =>
-          a !== b &&
-          a.table_name === b.table_name &&
-          !a.is_unique &&
-          a.predicate === b.predicate &&
-          `${b.keys},`.startsWith(`${a.keys},`),
+          a !== b && a.table_name === b.table_name && !a.is_unique && a.predicate === b.predicate && `${b.keys},`.startsWith(`${a.keys},`),
       ),
     );
     expect(redundant.map((r) => r.name)).toEqual([]);

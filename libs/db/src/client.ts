@@ -99,7 +99,8 @@ function useLocalNeon(local: LocalNeon | undefined) {
  */
 const ENDED_BY_SERVER = new Set(['57P01', '57P02', '57P03', 'EPIPE', 'ECONNRESET']);
 export function reportIdleError(error: Error & { code?: string }) {
-  if (!ENDED_BY_SERVER.has(error.code ?? '')) console.warn(`database: a pooled connection failed (${error.code ?? 'no code'}): ${error.message}`);
+  if (!ENDED_BY_SERVER.has(error.code ?? ''))
+    console.warn(`database: a pooled connection failed (${error.code ?? 'no code'}): ${error.message}`);
 }
 
 /**

@@ -38,7 +38,9 @@ function refusals(results: PromiseSettledResult<unknown>[]): DataRuleError[] {
 }
 
 const auditCount = async (t: TestDatabase<typeof schema>, table: string, targetId: string) =>
-  (await t.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE target_table = ${table} AND target_id = ${targetId}`))[0]!.n;
+  (
+    await t.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE target_table = ${table} AND target_id = ${targetId}`)
+  )[0]!.n;
 
 describe.skipIf(engine === 'pglite')(`races on ${engine}, ${CALLERS} connections`, () => {
   it('identical check-ins: exactly one lands, every other caller gets duplicate_checkin', async ({ t }) => {
@@ -130,9 +132,15 @@ describe.skipIf(engine === 'pglite')(`races on ${engine}, ${CALLERS} connections
       for (let n = 0; n < perCaller; n++) {
         // Each in its own 10-minute bucket, so none is a duplicate.
         const created_at = new Date(Date.UTC(2026, 0, 1) + n * 600_000);
-        const [row] = await t.db.insert(schema.checkins).values(buildCheckin(rider.id, spot.id, { created_at })).returning();
+        const [row] = await t.db
+          .insert(schema.checkins)
+          .values(buildCheckin(rider.id, spot.id, { created_at }))
+          .returning();
         ids.push(row!.id);
-        await t.db.update(schema.checkins).set({ note: `take ${n}` }).where(eq(schema.checkins.id, row!.id));
+        await t.db
+          .update(schema.checkins)
+          .set({ note: `take ${n}` })
+          .where(eq(schema.checkins.id, row!.id));
       }
       return ids;
     });

@@ -75,7 +75,9 @@ describe('account erasure', () => {
       { target_table: 'user_achievements', action: 'delete' },
       { target_table: 'users', action: 'delete' },
     ]);
-    const [riderTrail] = await t.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE target_table = 'users' AND target_id = ${rider.id}`);
+    const [riderTrail] = await t.query<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM audit_logs WHERE target_table = 'users' AND target_id = ${rider.id}`,
+    );
     expect(riderTrail!.n).toBe(2);
   });
 });

@@ -45,38 +45,61 @@ const COLUMNS = [
     column: 'users.display_name',
     schema: userInsertSchema,
     row: (value: string) => buildUser({ display_name: value }),
-    insert: (t: TestDatabase<typeof schema>, row: object) => t.db.insert(schema.users).values(row as never).returning({ id: schema.users.id, stored: schema.users.display_name }),
+    insert: (t: TestDatabase<typeof schema>, row: object) =>
+      t.db
+        .insert(schema.users)
+        .values(row as never)
+        .returning({ id: schema.users.id, stored: schema.users.display_name }),
   },
   {
     column: 'spots.name',
     schema: spotInsertSchema,
     row: (value: string) => buildSpot({ name: value }),
-    insert: (t: TestDatabase<typeof schema>, row: object) => t.db.insert(schema.spots).values(row as never).returning({ id: schema.spots.id, stored: schema.spots.name }),
+    insert: (t: TestDatabase<typeof schema>, row: object) =>
+      t.db
+        .insert(schema.spots)
+        .values(row as never)
+        .returning({ id: schema.spots.id, stored: schema.spots.name }),
   },
   {
     column: 'spots.description',
     schema: spotInsertSchema,
     row: (value: string) => buildSpot({ description: value }),
-    insert: (t: TestDatabase<typeof schema>, row: object) => t.db.insert(schema.spots).values(row as never).returning({ id: schema.spots.id, stored: schema.spots.description }),
+    insert: (t: TestDatabase<typeof schema>, row: object) =>
+      t.db
+        .insert(schema.spots)
+        .values(row as never)
+        .returning({ id: schema.spots.id, stored: schema.spots.description }),
   },
   {
     column: 'checkins.trick',
     schema: checkinInsertSchema,
     row: (value: string) => buildCheckin(rider, spot, { trick: value, created_at: nextBucket() }),
-    insert: (t: TestDatabase<typeof schema>, row: object) => t.db.insert(schema.checkins).values(row as never).returning({ id: schema.checkins.id, stored: schema.checkins.trick }),
+    insert: (t: TestDatabase<typeof schema>, row: object) =>
+      t.db
+        .insert(schema.checkins)
+        .values(row as never)
+        .returning({ id: schema.checkins.id, stored: schema.checkins.trick }),
   },
   {
     column: 'checkins.note',
     schema: checkinInsertSchema,
     row: (value: string) => buildCheckin(rider, spot, { note: value, created_at: nextBucket() }),
-    insert: (t: TestDatabase<typeof schema>, row: object) => t.db.insert(schema.checkins).values(row as never).returning({ id: schema.checkins.id, stored: schema.checkins.note }),
+    insert: (t: TestDatabase<typeof schema>, row: object) =>
+      t.db
+        .insert(schema.checkins)
+        .values(row as never)
+        .returning({ id: schema.checkins.id, stored: schema.checkins.note }),
   },
   {
     column: 'achievements.description',
     schema: achievementInsertSchema,
     row: (value: string) => buildAchievement({ description: value }),
     insert: (t: TestDatabase<typeof schema>, row: object) =>
-      t.db.insert(schema.achievements).values(row as never).returning({ id: schema.achievements.id, stored: schema.achievements.description }),
+      t.db
+        .insert(schema.achievements)
+        .values(row as never)
+        .returning({ id: schema.achievements.id, stored: schema.achievements.description }),
   },
 ];
 
@@ -96,7 +119,9 @@ describe('hostile text', () => {
         stored++;
         // Read back through a fresh query: byte-for-byte what was sent.
         const [table, column] = c.column.split('.') as [string, string];
-        const [readBack] = await t.query<{ stored: string }>(sql`SELECT ${sql.identifier(column)} AS stored FROM ${sql.identifier(table)} WHERE id = ${row.id}`);
+        const [readBack] = await t.query<{ stored: string }>(
+          sql`SELECT ${sql.identifier(column)} AS stored FROM ${sql.identifier(table)} WHERE id = ${row.id}`,
+        );
         expect(result.rows[0]!.stored, `${c.column} returned ${JSON.stringify(value.slice(0, 40))} changed`).toBe(value);
         expect(readBack?.stored, `${c.column} stored ${JSON.stringify(value.slice(0, 40))} changed`).toBe(value);
       } else {
@@ -114,8 +139,13 @@ describe('hostile text', () => {
   });
 
   it('SQL-looking text is data: the tables are all still there', async ({ t }) => {
-    const [row] = await t.db.insert(schema.spots).values(buildSpot({ name: "'; DROP TABLE users; --" })).returning({ id: schema.spots.id });
-    expect(await t.db.select({ name: schema.spots.name }).from(schema.spots).where(eq(schema.spots.id, row!.id))).toEqual([{ name: "'; DROP TABLE users; --" }]);
+    const [row] = await t.db
+      .insert(schema.spots)
+      .values(buildSpot({ name: "'; DROP TABLE users; --" }))
+      .returning({ id: schema.spots.id });
+    expect(await t.db.select({ name: schema.spots.name }).from(schema.spots).where(eq(schema.spots.id, row!.id))).toEqual([
+      { name: "'; DROP TABLE users; --" },
+    ]);
     const tables = await t.query<{ n: number }>("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'");
     expect(tables).toEqual([{ n: 8 }]);
   });
@@ -124,14 +154,19 @@ describe('hostile text', () => {
     const lone = 'kick\uD800flip';
     for (const c of COLUMNS) expect(c.schema.safeParse(c.row(lone)).success, c.column).toBe(false);
     // What zod prevents: bypassing it, the driver re-encodes the string and the stored text differs.
-    const [row] = await t.db.insert(schema.spots).values(buildSpot({ name: lone })).returning();
+    const [row] = await t.db
+      .insert(schema.spots)
+      .values(buildSpot({ name: lone }))
+      .returning();
     expect(row!.name).toBe('kick\uFFFDflip');
     await t.db.delete(schema.spots).where(eq(schema.spots.id, row!.id));
   });
 
   it('invalid UTF-8 that reaches the server is refused by Postgres, not stored', async ({ t }) => {
     // 0xED 0xA0 0x80 is a UTF-8-encoded surrogate (U+D800): not valid UTF-8.
-    const error = await t.query(sql`INSERT INTO spots (name, latitude, longitude) VALUES (convert_from('\\xeda080'::bytea, 'UTF8'), 0, 0)`).catch((e: unknown) => e);
+    const error = await t
+      .query(sql`INSERT INTO spots (name, latitude, longitude) VALUES (convert_from('\\xeda080'::bytea, 'UTF8'), 0, 0)`)
+      .catch((e: unknown) => e);
     expect(asDatabaseRefusal(error)?.code).toBe('22021');
   });
 });

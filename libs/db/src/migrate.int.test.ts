@@ -64,7 +64,9 @@ const OBJECTS_BY_KIND = `
 
 /** What the committed migrations must build, counted from the schema and the migration files themselves. */
 async function expectedObjects() {
-  const tables = Object.values(schema as Record<string, unknown>).filter((v): v is PgTable => is(v, PgTable)).map((table) => getTableConfig(table));
+  const tables = Object.values(schema as Record<string, unknown>)
+    .filter((v): v is PgTable => is(v, PgTable))
+    .map((table) => getTableConfig(table));
   const sum = (f: (table: (typeof tables)[number]) => number) => tables.reduce((n, table) => n + f(table), 0);
   const primaryKeys = sum((t) => (t.primaryKeys.length || t.columns.some((c) => c.primary) ? 1 : 0));
   const uniques = sum((t) => t.uniqueConstraints.length + t.columns.filter((c) => c.isUnique).length);
@@ -97,7 +99,9 @@ describe(`migrations on ${engine}`, () => {
   it.runIf(engine === 'neon-http')('are refused over neon-http, which has no transaction to run them in', async () => {
     const handle = await emptyDatabase();
     await expect(migrateDb(handle)).rejects.toThrow(/neon-http has no transactions/);
-    expect(await query(handle, "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'")).toEqual([{ n: 0 }]);
+    expect(await query(handle, "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'")).toEqual([
+      { n: 0 },
+    ]);
   });
 
   it.skipIf(!hasSessions())('apply from zero, and applying again changes nothing', async () => {

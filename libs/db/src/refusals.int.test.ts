@@ -29,8 +29,14 @@ describe('toDataRuleError()', () => {
       ORDER BY 1`);
     const names = rows.map((r) => r.name);
     expect(names).toContain('checkins_spot_active_trg');
-    expect(names.filter((name) => !(name in REFUSALS)), 'constraints without a typed error').toEqual([]);
-    expect(Object.keys(REFUSALS).filter((name) => !names.includes(name)), 'mappings for constraints that no longer exist').toEqual([]);
+    expect(
+      names.filter((name) => !(name in REFUSALS)),
+      'constraints without a typed error',
+    ).toEqual([]);
+    expect(
+      Object.keys(REFUSALS).filter((name) => !names.includes(name)),
+      'mappings for constraints that no longer exist',
+    ).toEqual([]);
   });
 
   it('tells a rider refused as a duplicate when they may check in again', async ({ t }) => {

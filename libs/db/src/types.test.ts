@@ -4,9 +4,9 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import type { AchievementTier, Stance, TrickStatus } from '@skatehubba/enums';
 import type { AuditLog } from '@skatehubba/audit';
-import type { checkinInsertSchema, spotUpdateSchema} from '@skatehubba/spots';
+import type { checkinInsertSchema, spotUpdateSchema } from '@skatehubba/spots';
 import { type Checkin, type NewCheckin, type NewSpot, type Spot } from '@skatehubba/spots';
-import type { userInsertSchema} from '@skatehubba/identity';
+import type { userInsertSchema } from '@skatehubba/identity';
 import { type NewSession, type NewUser, type Session, type User } from '@skatehubba/identity';
 import type { Achievement, NewUserAchievement, UserAchievement } from '@skatehubba/gamification';
 import type { SkateHubbaDb } from './client';
@@ -83,7 +83,8 @@ describe('relations', () => {
       .flatMap((table) =>
         Object.values(table.relations).map((relation) => {
           const to = getTableName(relation.referencedTable);
-          if (is(relation, One) && relation.config) return `${table.dbName}(${relation.config.fields.map((c) => c.name).join(', ')}) -> one ${to}`;
+          if (is(relation, One) && relation.config)
+            return `${table.dbName}(${relation.config.fields.map((c) => c.name).join(', ')}) -> one ${to}`;
           return `${table.dbName} -> ${is(relation, Many) ? 'many' : 'one (no fields)'} ${to}`;
         }),
       )

@@ -66,7 +66,9 @@ describe('the SDK entry (@skatehubba/enums)', () => {
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.some((path) => path.includes('node_modules/zod/'))).toBe(true);
-    const forbidden = inputs.filter((path) => /node_modules\/(drizzle-orm|pg|pg-[a-z-]+|@electric-sql|@neondatabase|postgres)\//.test(path));
+    const forbidden = inputs.filter((path) =>
+      /node_modules\/(drizzle-orm|pg|pg-[a-z-]+|@electric-sql|@neondatabase|postgres)\//.test(path),
+    );
     expect(forbidden).toEqual([]);
     expect(result.outputFiles[0]!.text).toContain('"legendary"');
   });

@@ -120,7 +120,10 @@ describe('user_achievements rules', () => {
 
     // 10 -> 8: nobody reaches it, so the goal moves on both rows.
     await t.db.update(achievements).set({ goal: 8 }).where(eq(achievements.id, a.id));
-    const goals = await t.db.select({ goal: userAchievements.goal }).from(userAchievements).where(eq(userAchievements.achievement_id, a.id));
+    const goals = await t.db
+      .select({ goal: userAchievements.goal })
+      .from(userAchievements)
+      .where(eq(userAchievements.achievement_id, a.id));
     expect(goals).toEqual([{ goal: 8 }, { goal: 8 }]);
 
     // 8 -> 3: r1 (progress 4) would have reached it without an unlock: refused, nothing moves.

@@ -3,7 +3,17 @@ import { describe, expect } from 'vitest';
 import { ACHIEVEMENT_TIERS } from '@skatehubba/enums';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
-import { databaseTest, enumLabel, expectVerdictsAgree, hasSessions, mediaUrl, optional, PROPERTY_RUNS, reference, textAround } from '@skatehubba/testing';
+import {
+  databaseTest,
+  enumLabel,
+  expectVerdictsAgree,
+  hasSessions,
+  mediaUrl,
+  optional,
+  PROPERTY_RUNS,
+  reference,
+  textAround,
+} from '@skatehubba/testing';
 import { achievements } from './achievements';
 import { ACHIEVEMENT_DESCRIPTION_MAX_LENGTH, ACHIEVEMENT_NAME_MAX_LENGTH, ACHIEVEMENT_SLUG_MAX_LENGTH } from './constants';
 import { createAchievement } from './factories';
@@ -26,7 +36,11 @@ const count = fc.oneof(
 describe.skipIf(!hasSessions())('zod and the database agree', () => {
   it.beforeAll(async ({ t }) => {
     riders = [(await createUser(t.db)).id];
-    catalogue = [await createAchievement(t.db, { goal: 1 }), await createAchievement(t.db, { goal: 10 }), await createAchievement(t.db, { goal: 500 })];
+    catalogue = [
+      await createAchievement(t.db, { goal: 1 }),
+      await createAchievement(t.db, { goal: 10 }),
+      await createAchievement(t.db, { goal: 500 }),
+    ];
   });
 
   it(`on ${PROPERTY_RUNS} achievements`, async ({ t }) => {

@@ -7,7 +7,11 @@ export const GAMIFICATION_REFUSALS: RuleTable = {
   achievements_slug_ck: rule('invalid_achievement_slug', 'invalid', `slug must be kebab-case, 3-${ACHIEVEMENT_SLUG_MAX_LENGTH} characters`),
   achievements_slug_uq: rule('achievement_slug_taken', 'conflict', 'an achievement with this slug already exists'),
   achievements_name_ck: rule('invalid_achievement_name', 'invalid', `name must be 1-${ACHIEVEMENT_NAME_MAX_LENGTH} characters`),
-  achievements_description_ck: rule('invalid_achievement_description', 'invalid', `description must be at most ${ACHIEVEMENT_DESCRIPTION_MAX_LENGTH} characters`),
+  achievements_description_ck: rule(
+    'invalid_achievement_description',
+    'invalid',
+    `description must be at most ${ACHIEVEMENT_DESCRIPTION_MAX_LENGTH} characters`,
+  ),
   achievements_goal_ck: rule('invalid_achievement_goal', 'invalid', 'goal must be a positive integer'),
   achievements_icon_url_ck: rule('unsigned_media_url', 'invalid', 'icon must be a signed https URL'),
   // Only ever the target of user_achievements_achievement_fk; id alone is already unique.

@@ -46,11 +46,7 @@ export function buildSession(userId: string, overrides: Partial<NewSession> = {}
 }
 
 /** Creates a session and returns it with the plaintext token (which is stored nowhere). */
-export async function createSession(
-  db: Db,
-  userId: string,
-  overrides: Partial<NewSession> = {},
-): Promise<Session & { token: string }> {
+export async function createSession(db: Db, userId: string, overrides: Partial<NewSession> = {}): Promise<Session & { token: string }> {
   const { token, ...values } = buildSession(userId, overrides);
   const [row] = await db.insert(sessions).values(values).returning();
   return { ...row!, token };

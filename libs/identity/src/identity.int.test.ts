@@ -101,9 +101,11 @@ describe('users', () => {
 describe('updated_at trigger', () => {
   // Compared in SQL: the trigger works in microseconds, a JS Date only in milliseconds.
   const stamps = async (t: TestDatabase<typeof schema>, id: string) =>
-    (await t.query<{ updated_at: string; moved: boolean }>(
-      sql`SELECT updated_at::text, updated_at > created_at AS moved FROM users WHERE id = ${id}`,
-    ))[0]!;
+    (
+      await t.query<{ updated_at: string; moved: boolean }>(
+        sql`SELECT updated_at::text, updated_at > created_at AS moved FROM users WHERE id = ${id}`,
+      )
+    )[0]!;
 
   it('starts equal to created_at, moves on a raw SQL update, stays on a no-op update', async ({ t }) => {
     const user = await createUser(t.db);
@@ -132,7 +134,9 @@ describe('sessions', () => {
     const user = await createUser(t.db);
     const session = await createSession(t.db, user.id);
     expect(session.token_hash).toBe(hashSessionToken(session.token));
-    const [found] = await t.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM sessions WHERE token_hash = ${session.token} OR token_hash = ${session.token_hash.toUpperCase()}`);
+    const [found] = await t.query<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM sessions WHERE token_hash = ${session.token} OR token_hash = ${session.token_hash.toUpperCase()}`,
+    );
     expect(found!.n).toBe(0);
   });
 
@@ -193,7 +197,8 @@ describe('no secrets in any column', () => {
     );
     expect(columns.length).toBeGreaterThan(40);
     const suspicious = columns.filter(
-      (c) => /pass|secret|pwd|salt|api_?key|private/i.test(c.column_name) || (/token/i.test(c.column_name) && c.column_name !== 'token_hash'),
+      (c) =>
+        /pass|secret|pwd|salt|api_?key|private/i.test(c.column_name) || (/token/i.test(c.column_name) && c.column_name !== 'token_hash'),
     );
     expect(suspicious).toEqual([]);
   });

@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { STANCES } from '@skatehubba/enums';
-import { databaseTest, enumLabel, expectVerdictsAgree, hasSessions, mediaUrl, optional, PROPERTY_RUNS, textAround } from '@skatehubba/testing';
+import {
+  databaseTest,
+  enumLabel,
+  expectVerdictsAgree,
+  hasSessions,
+  mediaUrl,
+  optional,
+  PROPERTY_RUNS,
+  textAround,
+} from '@skatehubba/testing';
 import { DISPLAY_NAME_MAX_LENGTH } from './constants';
 import { createUser } from './factories';
 import { sessions } from './sessions';
@@ -18,7 +27,9 @@ let parent: string;
 const handle = fc.oneof(fc.stringMatching(/^[a-z0-9_]{3,30}$/), textAround(30, 3), fc.stringMatching(/^[A-Za-z0-9_-]{2,32}$/));
 const email = fc.oneof(
   fc.emailAddress(),
-  fc.tuple(fc.stringMatching(/^[a-z0-9.]{1,250}$/), fc.constantFrom('@example.test', '@skatehubba.test')).map(([local, domain]) => local + domain),
+  fc
+    .tuple(fc.stringMatching(/^[a-z0-9.]{1,250}$/), fc.constantFrom('@example.test', '@skatehubba.test'))
+    .map(([local, domain]) => local + domain),
   textAround(60),
 );
 

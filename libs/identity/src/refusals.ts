@@ -14,6 +14,10 @@ export const IDENTITY_REFUSALS: RuleTable = {
   sessions_user_id_fk: foreignKeyRule(['user_not_found', 'the user of this session does not exist']),
   sessions_token_hash_ck: rule('invalid_token_hash', 'invalid', 'sessions store a SHA-256 hex digest of the token, never the token'),
   sessions_token_hash_uq: rule('session_token_reused', 'conflict', 'this session token is already in use'),
-  sessions_expiry_ck: rule('invalid_session_expiry', 'invalid', `a session must expire after it starts and within ${SESSION_MAX_LIFETIME_DAYS} days`),
+  sessions_expiry_ck: rule(
+    'invalid_session_expiry',
+    'invalid',
+    `a session must expire after it starts and within ${SESSION_MAX_LIFETIME_DAYS} days`,
+  ),
   sessions_revoked_at_ck: rule('invalid_session_revocation', 'invalid', 'a session cannot be revoked before it starts'),
 };

@@ -31,7 +31,10 @@ export const users = pgTable(
     // @handle is how riders find each other; lowercase-only so a plain unique index is case-insensitive.
     check('users_handle_ck', sql`${t.handle} ~ ${literal(HANDLE_PATTERN)}`),
     uniqueIndex('users_handle_uq').on(t.handle),
-    check('users_email_ck', sql`char_length(${t.email}) <= ${sql.raw(String(EMAIL_MAX_LENGTH))} AND ${t.email} ~ ${literal(EMAIL_PATTERN)}`),
+    check(
+      'users_email_ck',
+      sql`char_length(${t.email}) <= ${sql.raw(String(EMAIL_MAX_LENGTH))} AND ${t.email} ~ ${literal(EMAIL_PATTERN)}`,
+    ),
     // One account per mailbox whatever the case: sign-in looks up lower(email).
     uniqueIndex('users_email_uq').on(sql`lower(${t.email})`),
     lengthCheck('users_display_name_ck', t.display_name, 1, DISPLAY_NAME_MAX_LENGTH),

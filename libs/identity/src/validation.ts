@@ -1,13 +1,7 @@
 import { createInsertSchema, createSelectSchema, createUpdateSchema } from 'drizzle-zod';
 import type { z } from 'zod';
 import { codePointLength, storableText, signedUrl, tokenHashSchema, withLength } from '@skatehubba/schema-kit';
-import {
-  DISPLAY_NAME_MAX_LENGTH,
-  EMAIL_MAX_LENGTH,
-  EMAIL_PATTERN_JS,
-  HANDLE_PATTERN,
-  SESSION_MAX_LIFETIME_DAYS,
-} from './constants';
+import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH, EMAIL_PATTERN_JS, HANDLE_PATTERN, SESSION_MAX_LIFETIME_DAYS } from './constants';
 import { sessions } from './sessions';
 import { users } from './users';
 

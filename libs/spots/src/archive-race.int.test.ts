@@ -37,7 +37,9 @@ async function blockedBy(t: TestDatabase<typeof schema>, blocker: number, pid?: 
 }
 
 describe.runIf(racing)('a check-in racing archiveSpot()', () => {
-  it('waits for the archive to commit, is refused (checkins_spot_active_trg), and leaves no live check-in at the archived spot', async ({ t }) => {
+  it('waits for the archive to commit, is refused (checkins_spot_active_trg), and leaves no live check-in at the archived spot', async ({
+    t,
+  }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     const earlier = await createCheckin(t.db, (await createUser(t.db)).id, spot.id);

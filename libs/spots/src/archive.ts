@@ -24,16 +24,9 @@ export interface ArchiveSpotResult {
  * Throws `SpotFlowError` `spot_not_found` or `spot_already_archived`; either
  * way nothing changes.
  */
-export async function archiveSpot(
-  db: PgDatabase<PgQueryResultHKT, Record<string, unknown>>,
-  spotId: string,
-): Promise<ArchiveSpotResult> {
+export async function archiveSpot(db: PgDatabase<PgQueryResultHKT, Record<string, unknown>>, spotId: string): Promise<ArchiveSpotResult> {
   return db.transaction(async (tx) => {
-    const [spot] = await tx
-      .select({ id: spots.id, archived_at: spots.archived_at })
-      .from(spots)
-      .where(eq(spots.id, spotId))
-      .for('update');
+    const [spot] = await tx.select({ id: spots.id, archived_at: spots.archived_at }).from(spots).where(eq(spots.id, spotId)).for('update');
     if (!spot) throw new SpotFlowError('spot_not_found', spotId, `spot ${spotId} does not exist`);
     if (spot.archived_at) {
       throw new SpotFlowError(

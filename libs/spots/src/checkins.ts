@@ -3,12 +3,7 @@ import { check, foreignKey, index, pgTable, primaryKey, text, uniqueIndex, uuid 
 import { stanceEnum, trickStatusEnum } from '@skatehubba/enums/pg';
 import { users } from '@skatehubba/identity';
 import { idColumn, lengthCheck, literal, mutableTimestamps, signedUrlCheck, timestamptz } from '@skatehubba/schema-kit';
-import {
-  CHECKIN_DEDUPE_ORIGIN,
-  CHECKIN_DEDUPE_WINDOW,
-  CHECKIN_NOTE_MAX_LENGTH,
-  TRICK_NAME_MAX_LENGTH,
-} from './constants';
+import { CHECKIN_DEDUPE_ORIGIN, CHECKIN_DEDUPE_WINDOW, CHECKIN_NOTE_MAX_LENGTH, TRICK_NAME_MAX_LENGTH } from './constants';
 import { spots } from './spots';
 
 /**

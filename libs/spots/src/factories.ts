@@ -31,13 +31,11 @@ export function buildCheckin(userId: string, spotId: string, overrides: Partial<
   };
 }
 
-export async function createCheckin(
-  db: Db,
-  userId: string,
-  spotId: string,
-  overrides: Partial<NewCheckin> = {},
-): Promise<Checkin> {
-  const [row] = await db.insert(checkins).values(buildCheckin(userId, spotId, overrides)).returning();
+export async function createCheckin(db: Db, userId: string, spotId: string, overrides: Partial<NewCheckin> = {}): Promise<Checkin> {
+  const [row] = await db
+    .insert(checkins)
+    .values(buildCheckin(userId, spotId, overrides))
+    .returning();
   return row!;
 }
 

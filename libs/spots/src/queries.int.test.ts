@@ -41,12 +41,39 @@ describe('spotFeed() and riderHistory()', () => {
     const riders = await Promise.all(Array.from({ length: 7 }, () => createUser(t.db)));
     // Many check-ins share a created_at (same statement: same now()), the case a cursor must survive.
     const values = riders.flatMap((rider, r) =>
-      Array.from({ length: 5 }, (_, i) => ({ user_id: rider.id, spot_id: spot.id, trick: 'ollie', trick_status: 'landed' as const, stance: 'regular' as const, created_at: new Date(Date.UTC(2026, 2, 1) + i * 3_600_000 + (r % 2) * 1) })),
+      Array.from({ length: 5 }, (_, i) => ({
+        user_id: rider.id,
+        spot_id: spot.id,
+        trick: 'ollie',
+        trick_status: 'landed' as const,
+        stance: 'regular' as const,
+        created_at: new Date(Date.UTC(2026, 2, 1) + i * 3_600_000 + (r % 2) * 1),
+      })),
     );
     await t.db.insert(checkins).values(values);
-    await t.db.insert(checkins).values(riders.map((rider) => ({ user_id: rider.id, spot_id: spot.id, trick: 'heelflip', trick_status: 'bailed' as const, stance: 'goofy' as const })));
+    await t.db
+      .insert(checkins)
+      .values(
+        riders.map((rider) => ({
+          user_id: rider.id,
+          spot_id: spot.id,
+          trick: 'heelflip',
+          trick_status: 'bailed' as const,
+          stance: 'goofy' as const,
+        })),
+      );
     // An archived check-in is left out.
-    const [archived] = await t.db.insert(checkins).values({ user_id: riders[0]!.id, spot_id: spot.id, trick: 'old', trick_status: 'landed', stance: 'regular', created_at: new Date(Date.UTC(2025, 0, 1)) }).returning();
+    const [archived] = await t.db
+      .insert(checkins)
+      .values({
+        user_id: riders[0]!.id,
+        spot_id: spot.id,
+        trick: 'old',
+        trick_status: 'landed',
+        stance: 'regular',
+        created_at: new Date(Date.UTC(2025, 0, 1)),
+      })
+      .returning();
     await t.query(sql`UPDATE checkins SET archived_at = now() WHERE id = ${archived!.id}`);
 
     const pages = await allPages((after) => spotFeed(t.db, spot.id, { limit: 4, after }));
@@ -60,7 +87,11 @@ describe('spotFeed() and riderHistory()', () => {
 
     const history = (await allPages((after) => riderHistory(t.db, riders[0]!.id, { limit: 2, after }))).flat();
     expect(history.map((c) => c.id)).toEqual(
-      (await t.query<{ id: string }>(sql`SELECT id FROM checkins WHERE user_id = ${riders[0]!.id} AND archived_at IS NULL ORDER BY created_at DESC, id DESC`)).map((r) => r.id),
+      (
+        await t.query<{ id: string }>(
+          sql`SELECT id FROM checkins WHERE user_id = ${riders[0]!.id} AND archived_at IS NULL ORDER BY created_at DESC, id DESC`,
+        )
+      ).map((r) => r.id),
     );
     expect(history.some((c) => c.id === archived!.id)).toBe(false);
   });
@@ -82,7 +113,7 @@ describe('spotsNear()', () => {
 
   it.beforeAll(async ({ t }) => {
     let seed = 7;
-    const random = () => ((seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647);
+    const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
     const rows = centres.flatMap((c, ci) =>
       Array.from({ length: 150 }, (_, i) => {
         let longitude = c.longitude + (random() - 0.5) * 0.6;
@@ -93,7 +124,11 @@ describe('spotsNear()', () => {
     const inserted = await t.db.insert(spots).values(rows).returning();
     // Every tenth spot is archived: it must never come back.
     const archivedIds = inserted.filter((_, i) => i % 10 === 0).map((s) => s.id);
-    for (const id of archivedIds) await t.db.update(spots).set({ archived_at: sql`now()` }).where(eq(spots.id, id));
+    for (const id of archivedIds)
+      await t.db
+        .update(spots)
+        .set({ archived_at: sql`now()` })
+        .where(eq(spots.id, id));
     field = inserted.map((s) => ({ id: s.id, latitude: s.latitude, longitude: s.longitude, archived: archivedIds.includes(s.id) }));
   });
 
@@ -125,7 +160,7 @@ describe('spotsNear()', () => {
         const φ2 = Math.asin(Math.sin(φ1) * Math.cos(d) + Math.cos(φ1) * Math.sin(d) * Math.cos(θ));
         const λ2 = λ1 + Math.atan2(Math.sin(θ) * Math.sin(d) * Math.cos(φ1), Math.cos(d) - Math.sin(φ1) * Math.sin(φ2));
         const lat2 = (φ2 * 180) / Math.PI;
-        const lng2 = ((((λ2 * 180) / Math.PI + 540) % 360) - 180);
+        const lng2 = (((λ2 * 180) / Math.PI + 540) % 360) - 180;
         expect(lat2).toBeGreaterThanOrEqual(box.latMin - 1e-9);
         expect(lat2).toBeLessThanOrEqual(box.latMax + 1e-9);
         expect(box.lngRanges.some(([lo, hi]) => lng2 >= lo - 1e-9 && lng2 <= hi + 1e-9)).toBe(true);
@@ -147,7 +182,10 @@ describe('savedSpotsOf()', () => {
     await saveSpot(t.db, rider.id, a.id);
     await saveSpot(t.db, rider.id, b.id);
     await saveSpot(t.db, rider.id, c.id);
-    await t.db.update(spots).set({ archived_at: sql`now()` }).where(eq(spots.id, b.id));
+    await t.db
+      .update(spots)
+      .set({ archived_at: sql`now()` })
+      .where(eq(spots.id, b.id));
     const saved = await savedSpotsOf(t.db, rider.id);
     expect(saved.map((s) => s.id)).toEqual([c.id, a.id]);
     expect(saved[0]!.savedAt).toBeInstanceOf(Date);
@@ -162,8 +200,15 @@ describe('leaderboards', () => {
     const day = (n: number) => new Date(asOf.getTime() - n * 86_400_000);
     // r1: 3 landed at s1 in the window, 1 outside it; r2: 2 landed at s1, 2 at s2, 1 bailed; r3: 1 landed but archived.
     for (const [rider, spot, n, status] of [
-      [r1, s1, 1, 'landed'], [r1, s1, 2, 'landed'], [r1, s1, 3, 'landed'], [r1, s1, 31, 'landed'],
-      [r2, s1, 4, 'landed'], [r2, s1, 5, 'landed'], [r2, s2, 6, 'landed'], [r2, s2, 7, 'landed'], [r2, s2, 8, 'bailed'],
+      [r1, s1, 1, 'landed'],
+      [r1, s1, 2, 'landed'],
+      [r1, s1, 3, 'landed'],
+      [r1, s1, 31, 'landed'],
+      [r2, s1, 4, 'landed'],
+      [r2, s1, 5, 'landed'],
+      [r2, s2, 6, 'landed'],
+      [r2, s2, 7, 'landed'],
+      [r2, s2, 8, 'bailed'],
       [r3, s2, 2, 'landed'],
     ] as const) {
       await createCheckin(t.db, rider.id, spot.id, { created_at: day(n), trick_status: status });

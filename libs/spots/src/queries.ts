@@ -93,7 +93,8 @@ export interface NearbySpot {
 /** Great-circle distance in metres, the same haversine the query computes. */
 export function greatCircleMeters(lat1: number, lng1: number, lat2: number, lng2: number): number {
   const rad = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2;
+  const a =
+    Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2;
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
@@ -115,7 +116,17 @@ export function boundingBox(lat: number, lng: number, radiusM: number) {
   const hi = lng + dLng;
   const [min, max] = LONGITUDE_RANGE;
   const lngRanges: [number, number][] =
-    lo < min ? [[lo + 360, max], [min, hi]] : hi > max ? [[lo, max], [min, hi - 360]] : [[lo, hi]];
+    lo < min
+      ? [
+          [lo + 360, max],
+          [min, hi],
+        ]
+      : hi > max
+        ? [
+            [lo, max],
+            [min, hi - 360],
+          ]
+        : [[lo, hi]];
   return { latMin, latMax, lngRanges };
 }
 
@@ -152,7 +163,9 @@ export async function spotsNear(
   const inBox = db
     .select({ id: spots.id, name: spots.name, latitude: spots.latitude, longitude: spots.longitude, distanceM: distance.as('distance_m') })
     .from(spots)
-    .where(and(isNull(spots.archived_at), sql`${spots.latitude} BETWEEN ${box.latMin}::float8 AND ${box.latMax}::float8`, sql`(${lngFilter})`))
+    .where(
+      and(isNull(spots.archived_at), sql`${spots.latitude} BETWEEN ${box.latMin}::float8 AND ${box.latMax}::float8`, sql`(${lngFilter})`),
+    )
     .as('in_box');
   return db
     .select()

@@ -27,7 +27,11 @@ export const SPOTS_REFUSALS: RuleTable = {
   spots_pk: rule('spot_id_taken', 'conflict', 'a spot with this id already exists'),
   spots_created_by_fk: foreignKeyRule(['user_not_found', 'the creator of this spot does not exist']),
   spots_name_ck: rule('invalid_spot_name', 'invalid', `spot name must be 1-${SPOT_NAME_MAX_LENGTH} characters`),
-  spots_description_ck: rule('invalid_spot_description', 'invalid', `spot description must be at most ${SPOT_DESCRIPTION_MAX_LENGTH} characters`),
+  spots_description_ck: rule(
+    'invalid_spot_description',
+    'invalid',
+    `spot description must be at most ${SPOT_DESCRIPTION_MAX_LENGTH} characters`,
+  ),
   spots_latitude_ck: rule('latitude_out_of_range', 'invalid', 'latitude must be a number from -90 to 90'),
   spots_longitude_ck: rule('longitude_out_of_range', 'invalid', 'longitude must be a number from -180 to 180'),
   spots_archived_at_ck: rule('invalid_archive_time', 'invalid', 'a spot cannot be archived before it was created'),

@@ -24,7 +24,9 @@ const at = (offsetMs: number) => new Date(BUCKET.getTime() + offsetMs);
 describe('spot coordinates', () => {
   // Raw SQL for NaN and Infinity: they are float8 values the API could send as text.
   const insertRaw = (t: TestDatabase<typeof schema>, lat: string, lng: string) =>
-    t.query<{ id: string }>(`INSERT INTO spots (name, latitude, longitude) VALUES ('Coordinate probe', '${lat}'::float8, '${lng}'::float8) RETURNING id`);
+    t.query<{ id: string }>(
+      `INSERT INTO spots (name, latitude, longitude) VALUES ('Coordinate probe', '${lat}'::float8, '${lng}'::float8) RETURNING id`,
+    );
 
   it.for([
     ['90', '180'],
@@ -104,7 +106,9 @@ describe('spot text and media', () => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db);
     const error = await t
-      .query(sql`INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance) VALUES (${rider.id}, ${spot.id}, 'ollie', 'nailed', 'regular')`)
+      .query(
+        sql`INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance) VALUES (${rider.id}, ${spot.id}, 'ollie', 'nailed', 'regular')`,
+      )
       .catch((e: unknown) => e);
     // 22P02 invalid_text_representation: the enum type itself refuses the label.
     expect(asDatabaseRefusal(error)).toMatchObject({ code: '22P02', message: expect.stringMatching(/enum trick_status/) });
@@ -165,7 +169,10 @@ describe('duplicate check-in window (checkins_user_spot_window_uq)', () => {
     const mine = await createCheckin(t.db, rider.id, spot.id, { created_at: at(0) });
     const elsewhere = await createCheckin(t.db, rider.id, otherSpot.id, { created_at: at(0) });
     const others = await createCheckin(t.db, otherRider.id, spot.id, { created_at: at(0) });
-    const rows = await t.db.select().from(checkins).where(inArray(checkins.user_id, [rider.id, otherRider.id]));
+    const rows = await t.db
+      .select()
+      .from(checkins)
+      .where(inArray(checkins.user_id, [rider.id, otherRider.id]));
     expect(rows).toHaveLength(3);
     expect(rows).toEqual(expect.arrayContaining([mine, elsewhere, others]));
   });
@@ -268,7 +275,10 @@ describe.skipIf(!hasSessions())('archiveSpot()', () => {
     );
     expect(txids!.n).toBe(1);
     // Active queries leave it out; the other spot's check-in is untouched.
-    const active = await t.db.select({ id: spots.id }).from(spots).where(and(eq(spots.id, spot.id), isNull(spots.archived_at)));
+    const active = await t.db
+      .select({ id: spots.id })
+      .from(spots)
+      .where(and(eq(spots.id, spot.id), isNull(spots.archived_at)));
     expect(active).toEqual([]);
     expect(await t.db.select().from(checkins).where(eq(checkins.id, untouched.id))).toEqual([untouched]);
   });
@@ -317,7 +327,9 @@ describe('updated_at trigger', () => {
 });
 
 describe('archived_at', () => {
-  it('refuses an archive instant before creation (spots_archived_at_ck, checkins_archived_at_ck) and accepts one at creation', async ({ t }) => {
+  it('refuses an archive instant before creation (spots_archived_at_ck, checkins_archived_at_ck) and accepts one at creation', async ({
+    t,
+  }) => {
     const spot = await createSpot(t.db);
     const checkin = await createCheckin(t.db, (await createUser(t.db)).id, spot.id);
     const early = sql`created_at - interval '1 microsecond'`;

@@ -3,7 +3,17 @@ import { describe, expect } from 'vitest';
 import { STANCES, TRICK_STATUSES } from '@skatehubba/enums';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
-import { databaseTest, enumLabel, expectVerdictsAgree, hasSessions, mediaUrl, optional, PROPERTY_RUNS, reference, textAround } from '@skatehubba/testing';
+import {
+  databaseTest,
+  enumLabel,
+  expectVerdictsAgree,
+  hasSessions,
+  mediaUrl,
+  optional,
+  PROPERTY_RUNS,
+  reference,
+  textAround,
+} from '@skatehubba/testing';
 import { checkins } from './checkins';
 import { CHECKIN_NOTE_MAX_LENGTH, SPOT_DESCRIPTION_MAX_LENGTH, SPOT_NAME_MAX_LENGTH, TRICK_NAME_MAX_LENGTH } from './constants';
 import { createSpot } from './factories';
@@ -70,7 +80,11 @@ describe.skipIf(!hasSessions())('zod and the database agree', () => {
   });
 
   it(`on ${PROPERTY_RUNS} saved spots`, async ({ t }) => {
-    const rows = fc.record({ user_id: reference(riders), spot_id: reference(places), created_at: optional(fc.date({ noInvalidDate: true, min: new Date('2020-01-01'), max: new Date('2030-01-01') })) });
+    const rows = fc.record({
+      user_id: reference(riders),
+      spot_id: reference(places),
+      created_at: optional(fc.date({ noInvalidDate: true, min: new Date('2020-01-01'), max: new Date('2030-01-01') })),
+    });
     const report = await expectVerdictsAgree(t, { table: savedSpots, schema: savedSpotInsertSchema, rows });
     expect(Math.min(report.accepted, report.refused)).toBeGreaterThan(PROPERTY_RUNS / 20);
   });

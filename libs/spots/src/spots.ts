@@ -39,15 +39,23 @@ export const spots = pgTable(
     // Written as two comparisons on purpose: Postgres sorts NaN above every
     // number, so `NaN <= 90` is false, and +/-Infinity fail one side. BETWEEN
     // would behave the same, but this form makes the NaN case readable.
-    check('spots_latitude_ck', sql`${t.latitude} >= ${sql.raw(String(LATITUDE_RANGE[0]))} AND ${t.latitude} <= ${sql.raw(String(LATITUDE_RANGE[1]))}`),
-    check('spots_longitude_ck', sql`${t.longitude} >= ${sql.raw(String(LONGITUDE_RANGE[0]))} AND ${t.longitude} <= ${sql.raw(String(LONGITUDE_RANGE[1]))}`),
+    check(
+      'spots_latitude_ck',
+      sql`${t.latitude} >= ${sql.raw(String(LATITUDE_RANGE[0]))} AND ${t.latitude} <= ${sql.raw(String(LATITUDE_RANGE[1]))}`,
+    ),
+    check(
+      'spots_longitude_ck',
+      sql`${t.longitude} >= ${sql.raw(String(LONGITUDE_RANGE[0]))} AND ${t.longitude} <= ${sql.raw(String(LONGITUDE_RANGE[1]))}`,
+    ),
     check('spots_archived_at_ck', sql`${t.archived_at} IS NULL OR ${t.archived_at} >= ${t.created_at}`),
     signedUrlCheck('spots_photo_url_ck', t.photo_url),
     // Serves the SET NULL on user erasure; without it each erasure scans every spot.
     index('spots_created_by_idx').on(t.created_by),
     // Serves spotsNear(): a latitude range with the longitude filter checked in the index,
     // active spots only (see spotsNear for why a plain btree and not a GiST extension).
-    index('spots_active_location_idx').on(t.latitude, t.longitude).where(sql`archived_at IS NULL`),
+    index('spots_active_location_idx')
+      .on(t.latitude, t.longitude)
+      .where(sql`archived_at IS NULL`),
   ],
 );
 

@@ -30,13 +30,21 @@ export interface AgreementReport {
  */
 export async function expectVerdictsAgree(
   t: TestDatabase<Record<string, unknown>>,
-  { table, schema, rows, numRuns = PROPERTY_RUNS, seed = PROPERTY_SEED }: { table: PgTable; schema: ZodLike; rows: fc.Arbitrary<Record<string, unknown>>; numRuns?: number; seed?: number },
+  {
+    table,
+    schema,
+    rows,
+    numRuns = PROPERTY_RUNS,
+    seed = PROPERTY_SEED,
+  }: { table: PgTable; schema: ZodLike; rows: fc.Arbitrary<Record<string, unknown>>; numRuns?: number; seed?: number },
 ): Promise<AgreementReport> {
   const report: AgreementReport = { cases: 0, accepted: 0, refused: 0 };
   await fc.assert(
     fc.asyncProperty(rows, async (row) => {
       const parsed = schema.safeParse(row);
-      const zod = parsed.success ? 'accepts' : `refuses (${parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`;
+      const zod = parsed.success
+        ? 'accepts'
+        : `refuses (${parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`;
       let database = 'accepts';
       try {
         await t.db.transaction(async (tx) => {

@@ -41,10 +41,12 @@ const SIGNATURE = fc.stringMatching(/^[a-f0-9]{16,64}$/);
 
 /** Media URLs: signed ones of each provider shape, and near misses of each rule. */
 export const mediaUrl: fc.Arbitrary<string> = fc.oneof(
-  fc.tuple(fc.stringMatching(/^[a-z0-9]{1,12}$/), SIGNATURE, fc.integer({ min: 1, max: 604_800 })).map(
-    ([path, sig, exp]) => `https://media.skatehubba.test/${path}.jpg?X-Amz-Expires=${exp}&X-Amz-Signature=${sig}`,
-  ),
-  fc.tuple(SIGNATURE, fc.integer({ min: 1, max: 2_000_000_000 })).map(([sig, exp]) => `https://cdn.skatehubba.test/clip.mp4?Expires=${exp}&Signature=${sig}`),
+  fc
+    .tuple(fc.stringMatching(/^[a-z0-9]{1,12}$/), SIGNATURE, fc.integer({ min: 1, max: 604_800 }))
+    .map(([path, sig, exp]) => `https://media.skatehubba.test/${path}.jpg?X-Amz-Expires=${exp}&X-Amz-Signature=${sig}`),
+  fc
+    .tuple(SIGNATURE, fc.integer({ min: 1, max: 2_000_000_000 }))
+    .map(([sig, exp]) => `https://cdn.skatehubba.test/clip.mp4?Expires=${exp}&Signature=${sig}`),
   fc.constantFrom(
     'https://media.skatehubba.test/a.jpg',
     'http://media.skatehubba.test/a.jpg?X-Amz-Expires=60&X-Amz-Signature=0123456789abcdef',
@@ -59,8 +61,14 @@ export const mediaUrl: fc.Arbitrary<string> = fc.oneof(
 
 /** Enum labels, and strings that are almost labels. */
 export const enumLabel = (labels: readonly string[]) =>
-  fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...labels) }, { weight: 1, arbitrary: fc.constantFrom('', 'LANDED', 'Regular', 'platinum', 'goofy ') });
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...labels) },
+    { weight: 1, arbitrary: fc.constantFrom('', 'LANDED', 'Regular', 'platinum', 'goofy ') },
+  );
 
 /** UUID-typed columns that must point at an existing row: one of those, or text that is not a UUID. */
 export const reference = (ids: readonly string[]) =>
-  fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: fc.constantFrom('not-a-uuid', '', '00000000-0000-4000-8000-00000000000g') });
+  fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom(...ids) },
+    { weight: 1, arbitrary: fc.constantFrom('not-a-uuid', '', '00000000-0000-4000-8000-00000000000g') },
+  );

@@ -97,10 +97,9 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
   const pool = new Pool({ connectionString: url, max: 20 });
   pool.on('connect', (client) => client.on('error', ignoreServerShutdown));
   pool.on('error', ignoreServerShutdown);
-  const db = (engine === 'neon-ws' ? drizzleNeonWs({ client: pool as unknown as NeonPool, schema }) : drizzleNodePg({ client: pool, schema })) as unknown as PgDatabase<
-    PgQueryResultHKT,
-    S
-  >;
+  const db = (engine === 'neon-ws'
+    ? drizzleNeonWs({ client: pool as unknown as NeonPool, schema })
+    : drizzleNodePg({ client: pool, schema })) as unknown as PgDatabase<PgQueryResultHKT, S>;
   return {
     engine,
     db,

@@ -48,7 +48,9 @@ export default async function setup(project: TestProject) {
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(`cannot reach DATABASE_URL (${new URL(url).host}): ${(error as Error).message}. Start Postgres or unset DATABASE_URL to test on PGlite only.`);
+    throw new Error(
+      `cannot reach DATABASE_URL (${new URL(url).host}): ${(error as Error).message}. Start Postgres or unset DATABASE_URL to test on PGlite only.`,
+    );
   }
   await admin.query(`CREATE DATABASE ${template}`);
   const pool = new pg.Pool({ connectionString: withDatabase(url, template), max: 1 });

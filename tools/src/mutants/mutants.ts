@@ -59,7 +59,12 @@ const pkDropped = (table: string, ...owners: string[]): Mutant => ({
   owners: own(...owners),
 });
 
-const indexDropped = (name: string, ...owners: string[]): Mutant => ({ name: `${name} dropped`, covers: [name], sql: [dropIndex(name)], owners: own(...owners) });
+const indexDropped = (name: string, ...owners: string[]): Mutant => ({
+  name: `${name} dropped`,
+  covers: [name],
+  sql: [dropIndex(name)],
+  owners: own(...owners),
+});
 
 const triggerDropped = (table: string, name: string, ...owners: string[]): Mutant => ({
   name: `${name} dropped`,
@@ -84,7 +89,12 @@ export const MUTANTS: Mutant[] = [
   checkDropped('users', 'users_avatar_url_ck', IDENTITY, IDENTITY_PROPERTY),
   indexDropped('users_handle_uq', IDENTITY),
   indexDropped('users_email_uq', IDENTITY),
-  { name: 'users_email_uq on email, not lower(email)', covers: ['users_email_uq'], sql: [redefineIndex('users_email_uq', 'lower(email)', 'email')], owners: own(IDENTITY) },
+  {
+    name: 'users_email_uq on email, not lower(email)',
+    covers: ['users_email_uq'],
+    sql: [redefineIndex('users_email_uq', 'lower(email)', 'email')],
+    owners: own(IDENTITY),
+  },
   triggerDropped('users', 'users_updated_at_trg', IDENTITY),
   triggerDropped('users', 'users_audit_trg', AUDIT),
 
@@ -99,7 +109,12 @@ export const MUTANTS: Mutant[] = [
     sql: [redefineConstraint('sessions', 'sessions_expiry_ck', "'90 days'", "'365 days'")],
     owners: own(IDENTITY, IDENTITY_PROPERTY),
   },
-  { name: 'sessions_user_id_fk dropped', covers: ['sessions_user_id_fk'], sql: [dropConstraint('sessions', 'sessions_user_id_fk')], owners: own(IDENTITY) },
+  {
+    name: 'sessions_user_id_fk dropped',
+    covers: ['sessions_user_id_fk'],
+    sql: [dropConstraint('sessions', 'sessions_user_id_fk')],
+    owners: own(IDENTITY),
+  },
   deleteRule('sessions', 'sessions_user_id_fk', 'ON DELETE CASCADE', 'ON DELETE NO ACTION', ERASURE),
   indexDropped('sessions_token_hash_uq', IDENTITY),
   indexDropped('sessions_user_id_idx', CATALOG),
@@ -145,7 +160,12 @@ export const MUTANTS: Mutant[] = [
   checkDropped('checkins', 'checkins_note_ck', SPOTS, SPOTS_PROPERTY),
   checkDropped('checkins', 'checkins_archived_at_ck', SPOTS, SPOTS_PROPERTY),
   checkDropped('checkins', 'checkins_media_url_ck', SPOTS, SPOTS_PROPERTY),
-  { name: 'checkins_user_id_fk dropped', covers: ['checkins_user_id_fk'], sql: [dropConstraint('checkins', 'checkins_user_id_fk')], owners: own(SPOTS) },
+  {
+    name: 'checkins_user_id_fk dropped',
+    covers: ['checkins_user_id_fk'],
+    sql: [dropConstraint('checkins', 'checkins_user_id_fk')],
+    owners: own(SPOTS),
+  },
   deleteRule('checkins', 'checkins_user_id_fk', 'ON DELETE CASCADE', 'ON DELETE NO ACTION', SPOTS),
   deleteRule('checkins', 'checkins_spot_id_fk', 'ON DELETE RESTRICT', 'ON DELETE CASCADE', SPOTS),
   indexDropped('checkins_user_spot_window_uq', SPOTS),
@@ -185,7 +205,9 @@ export const MUTANTS: Mutant[] = [
   {
     name: 'checkins_landed_created_at_idx without its partial predicate',
     covers: ['checkins_landed_created_at_idx'],
-    sql: [redefineIndex('checkins_landed_created_at_idx', " WHERE ((trick_status = 'landed'::trick_status) AND (archived_at IS NULL))", '')],
+    sql: [
+      redefineIndex('checkins_landed_created_at_idx', " WHERE ((trick_status = 'landed'::trick_status) AND (archived_at IS NULL))", ''),
+    ],
     owners: own(INDEX_DEFINITIONS),
   },
   triggerDropped('checkins', 'checkins_updated_at_trg', SPOTS),

@@ -72,7 +72,13 @@ async function runOwner(owner: Owner, mutantSql: string, outDir: string, tag: st
   const args = ['run', relative(cwd, join(ROOT, owner.file)), '--bail=1', '--reporter=json', `--outputFile=${outputFile}`];
   const child = spawn(VITEST, args, {
     cwd,
-    env: { ...process.env, SKATEHUBBA_TEST_ENGINES: engine, SKATEHUBBA_MUTANT_SQL: mutantSql, SKATEHUBBA_PGLITE_EMPTY: pgliteEmpty, FORCE_COLOR: '0' },
+    env: {
+      ...process.env,
+      SKATEHUBBA_TEST_ENGINES: engine,
+      SKATEHUBBA_MUTANT_SQL: mutantSql,
+      SKATEHUBBA_PGLITE_EMPTY: pgliteEmpty,
+      FORCE_COLOR: '0',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -97,16 +103,29 @@ async function runOwner(owner: Owner, mutantSql: string, outDir: string, tag: st
   }
   for (const file of report?.testResults ?? []) {
     if (file.status === 'failed' && file.message) {
-      return { verdict: 'failed', failed: `${owner.file} (before its tests: ${file.message.split('\n')[0]!.slice(0, 100)})`, seconds: seconds() };
+      return {
+        verdict: 'failed',
+        failed: `${owner.file} (before its tests: ${file.message.split('\n')[0]!.slice(0, 100)})`,
+        seconds: seconds(),
+      };
     }
   }
   if (code === 0 && report && report.numTotalTests > 0) return { verdict: 'passed', seconds: seconds() };
-  return { verdict: 'error', detail: `vitest exited ${code} with no failing test: ${stderr.trim().split('\n').slice(-6).join(' | ')}`, seconds: seconds() };
+  return {
+    verdict: 'error',
+    detail: `vitest exited ${code} with no failing test: ${stderr.trim().split('\n').slice(-6).join(' | ')}`,
+    seconds: seconds(),
+  };
 }
 
 interface VitestJson {
   numTotalTests: number;
-  testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+  testResults: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: { fullName: string; status: string; failureMessages?: string[] }[];
+  }[];
 }
 
 /** Runs `work` over `items`, `jobs` at a time, in list order. */
@@ -165,7 +184,9 @@ async function main() {
       const baseline = await pool(owners, jobs, async (owner, i) => {
         const result = await runOwner(owner, '', outDir, `baseline-${i}`);
         const why = result.verdict === 'passed' ? '' : `: ${[result.failed, result.detail].filter(Boolean).join(': ')}`;
-        console.log(`  ${result.verdict === 'passed' ? 'ok  ' : 'FAIL'} ${result.seconds.toFixed(1).padStart(5)}s  ${ownerKey(owner)}${why}`);
+        console.log(
+          `  ${result.verdict === 'passed' ? 'ok  ' : 'FAIL'} ${result.seconds.toFixed(1).padStart(5)}s  ${ownerKey(owner)}${why}`,
+        );
         return result;
       });
       if (baseline.some((r) => r.verdict !== 'passed')) {
@@ -194,7 +215,9 @@ async function main() {
       }
       outcome ??= { mutant, verdict: 'survived', by: `passed: ${mutant.owners.map(ownerKey).join(', ')}`, seconds };
       const label = outcome.verdict === 'killed' ? 'killed  ' : outcome.verdict === 'survived' ? 'SURVIVED' : 'ERROR   ';
-      console.log(`[${String(i + 1).padStart(width)}/${selected.length}] ${label} ${outcome.seconds.toFixed(1).padStart(5)}s  ${mutant.name}  <- ${outcome.by}`);
+      console.log(
+        `[${String(i + 1).padStart(width)}/${selected.length}] ${label} ${outcome.seconds.toFixed(1).padStart(5)}s  ${mutant.name}  <- ${outcome.by}`,
+      );
       return outcome;
     });
 

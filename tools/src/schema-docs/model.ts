@@ -108,7 +108,8 @@ function referencedColumns(value: SQL): string[] {
   const visit = (chunk: unknown) => {
     if (is(chunk, PgColumn)) names.add(chunk.name);
     else if (is(chunk, SQL)) chunk.queryChunks.forEach(visit);
-    else if (chunk && typeof chunk === 'object' && 'sql' in chunk && is((chunk as { sql: unknown }).sql, SQL)) visit((chunk as { sql: SQL }).sql);
+    else if (chunk && typeof chunk === 'object' && 'sql' in chunk && is((chunk as { sql: unknown }).sql, SQL))
+      visit((chunk as { sql: SQL }).sql);
   };
   visit(value);
   return [...names];
@@ -162,7 +163,8 @@ function tableDoc(table: PgTable, reasons: Record<string, string>, triggers: Tri
 
   const columns = config.columns.map((column): ColumnDoc => {
     const rules: string[] = [];
-    if (primaryKey.columns.includes(column.name)) rules.push(primaryKey.columns.length > 1 ? `PK (${primaryKey.columns.join(', ')})` : 'PK');
+    if (primaryKey.columns.includes(column.name))
+      rules.push(primaryKey.columns.length > 1 ? `PK (${primaryKey.columns.join(', ')})` : 'PK');
     for (const fk of foreignKeys) {
       if (fk.columns.includes(column.name)) rules.push(`FK ${fk.name} -> ${fk.foreignTable}, ON DELETE ${fk.onDelete}`);
     }
@@ -210,7 +212,8 @@ export function describeSchema(input: SchemaInput): SchemaDoc {
   const owner = new Map<PgTable, string>();
   for (const domain of input.domains) for (const table of tablesOf(domain.exports)) owner.set(table, domain.name);
   const orphans = composed.filter((t) => !owner.has(t)).map((t) => getTableConfig(t).name);
-  if (orphans.length) throw new Error(`tables with no owning domain lib: ${orphans.join(', ')}; add the lib to the docs tool's domain list`);
+  if (orphans.length)
+    throw new Error(`tables with no owning domain lib: ${orphans.join(', ')}; add the lib to the docs tool's domain list`);
 
   const domains = input.domains.map((domain) => ({
     name: domain.name,
@@ -228,11 +231,13 @@ export function describeSchema(input: SchemaInput): SchemaDoc {
     .map((e) => ({
       name: e.enumName,
       values: e.enumValues,
-      usedBy: composed.flatMap((t) =>
-        getTableConfig(t)
-          .columns.filter((c) => is(c, PgEnumColumn) && c.enum.enumName === e.enumName)
-          .map((c) => `${getTableConfig(t).name}.${c.name}`),
-      ).sort(),
+      usedBy: composed
+        .flatMap((t) =>
+          getTableConfig(t)
+            .columns.filter((c) => is(c, PgEnumColumn) && c.enum.enumName === e.enumName)
+            .map((c) => `${getTableConfig(t).name}.${c.name}`),
+        )
+        .sort(),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 

@@ -85,7 +85,9 @@ export function renderSchemaDoc(doc: SchemaDoc): string {
     '',
     '| enum | values, in order | used by |',
     '|---|---|---|',
-    ...doc.enums.map((e) => `| \`${e.name}\` | ${e.values.map((v) => `\`${v}\``).join(', ')} | ${e.usedBy.map((u) => `\`${u}\``).join(', ')} |`),
+    ...doc.enums.map(
+      (e) => `| \`${e.name}\` | ${e.values.map((v) => `\`${v}\``).join(', ')} | ${e.usedBy.map((u) => `\`${u}\``).join(', ')} |`,
+    ),
     '',
   ];
   for (const domain of doc.domains) {

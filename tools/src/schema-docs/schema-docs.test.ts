@@ -50,10 +50,18 @@ describe('schema reference generator', () => {
   it('writes a renamed column into its output (fixture schema)', () => {
     const tier = pgEnum('deck_tier', ['street', 'park']);
     const make = (widthColumn: string) => {
-      const decks = pgTable('decks', { id: uuid('id').primaryKey(), brand: text('brand').notNull(), width: integer(widthColumn), tier: tier('tier') });
+      const decks = pgTable('decks', {
+        id: uuid('id').primaryKey(),
+        brand: text('brand').notNull(),
+        width: integer(widthColumn),
+        tier: tier('tier'),
+      });
       const fixture = { tier, decks };
       return renderSchemaDoc(
-        describeSchema({ schema: fixture, domains: [{ name: 'gear', folder: 'libs/gear', packageName: '@skatehubba/gear', exports: fixture }] }),
+        describeSchema({
+          schema: fixture,
+          domains: [{ name: 'gear', folder: 'libs/gear', packageName: '@skatehubba/gear', exports: fixture }],
+        }),
       );
     };
     const before = make('width_in');
@@ -93,7 +101,9 @@ describe('npm run docs -- --check', () => {
   it('passes on the generated file and fails on a hand edit, saying to run npm run docs', async () => {
     const file = join(dir, 'schema.md');
     await writeFile(file, generated);
-    await expect(run('npx', ['tsx', main, '--check', '--file', file])).resolves.toMatchObject({ stdout: expect.stringContaining('up to date') });
+    await expect(run('npx', ['tsx', main, '--check', '--file', file])).resolves.toMatchObject({
+      stdout: expect.stringContaining('up to date'),
+    });
 
     await writeFile(file, generated.replace('| `handle` | text |', '| `handle` | varchar |'));
     const failure = await run('npx', ['tsx', main, '--check', '--file', file]).then(

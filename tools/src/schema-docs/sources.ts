@@ -22,7 +22,7 @@ export async function readTableReasons(srcDir: string): Promise<Record<string, s
         const [nameArg] = init.arguments;
         if (!nameArg || !ts.isStringLiteral(nameArg)) continue;
         const doc = ts.getJSDocCommentsAndTags(declaration).find(ts.isJSDoc) ?? ts.getJSDocCommentsAndTags(statement).find(ts.isJSDoc);
-        const comment = typeof doc?.comment === 'string' ? doc.comment : ts.getTextOfJSDocComment(doc?.comment) ?? '';
+        const comment = typeof doc?.comment === 'string' ? doc.comment : (ts.getTextOfJSDocComment(doc?.comment) ?? '');
         reasons[nameArg.text] = firstParagraph(comment);
       }
     }

@@ -18,7 +18,24 @@ import pg from 'pg';
  * Values travel as Postgres text both ways, as on Neon: the driver parses them.
  */
 const RAW_TEXT = { getTypeParser: () => (value: string) => value };
-const ERROR_FIELDS = ['severity', 'code', 'detail', 'hint', 'position', 'internalPosition', 'internalQuery', 'where', 'schema', 'table', 'column', 'dataType', 'constraint', 'file', 'line', 'routine'] as const;
+const ERROR_FIELDS = [
+  'severity',
+  'code',
+  'detail',
+  'hint',
+  'position',
+  'internalPosition',
+  'internalQuery',
+  'where',
+  'schema',
+  'table',
+  'column',
+  'dataType',
+  'constraint',
+  'file',
+  'line',
+  'routine',
+] as const;
 
 interface QueryData {
   query: string;
@@ -47,7 +64,8 @@ export async function startHttpSql(): Promise<{ url: string; close(): Promise<vo
     let pool = pools.get(connectionString);
     if (!pool) {
       const url = new URL(connectionString);
-      if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error(`only loopback databases are served, got ${url.hostname}`);
+      if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+        throw new Error(`only loopback databases are served, got ${url.hostname}`);
       pool = new pg.Pool({ connectionString, max: 16 });
       // A test database dropped WITH (FORCE) ends idle connections: not an error here.
       pool.on('error', () => undefined);
@@ -73,7 +91,15 @@ export async function startHttpSql(): Promise<{ url: string; close(): Promise<vo
       if ('queries' in body) {
         const isolation = request.headers['neon-batch-isolation-level'];
         const readOnly = request.headers['neon-batch-read-only'] === 'true';
-        await client.query(`BEGIN${isolation ? ` ISOLATION LEVEL ${String(isolation).replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()}` : ''}${readOnly ? ' READ ONLY' : ''}`);
+        await client.query(
+          `BEGIN${
+            isolation
+              ? ` ISOLATION LEVEL ${String(isolation)
+                  .replace(/([a-z])([A-Z])/g, '$1 $2')
+                  .toUpperCase()}`
+              : ''
+          }${readOnly ? ' READ ONLY' : ''}`,
+        );
         try {
           const results = [];
           for (const query of body.queries) results.push(await run(client, query));
