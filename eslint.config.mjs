@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
 
 // Module boundaries on two axes. `type` says what a project may be built on;
 // `scope` says whose code it may reach into. Both must allow an import.
@@ -112,4 +113,7 @@ export default [
     files: testFiles,
     rules: boundaries(true),
   },
+  // Last: turns off every stylistic rule Prettier owns (npm test runs
+  // `prettier --check`), so the two never disagree about a line.
+  prettier,
 ];

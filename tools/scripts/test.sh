@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: everything a change must pass, in the order that fails fastest.
-#   1. nx sync:check     TypeScript project references match the project graph
+#   1. nx sync:check     TypeScript project references match the project graph;
+#      prettier --check  every file in the one shared format
 #   2. lint, typecheck, test for every project (Nx caches what did not change)
 #      - unit tests, and integration tests on PGlite (in-process, no server)
 #      - with DATABASE_URL set: the same integration tests on that Postgres server
@@ -21,6 +22,8 @@ else
 fi
 
 npx nx sync:check
+echo "== format: prettier --check (npx prettier --write . fixes it)"
+npx prettier --check . --log-level warn
 npx nx run-many -t lint typecheck test --parallel="$parallel" --outputStyle=static "$@"
 bash tools/scripts/migrations-gate.sh
 echo
