@@ -51,17 +51,15 @@ describe('spotFeed() and riderHistory()', () => {
       })),
     );
     await t.db.insert(checkins).values(values);
-    await t.db
-      .insert(checkins)
-      .values(
-        riders.map((rider) => ({
-          user_id: rider.id,
-          spot_id: spot.id,
-          trick: 'heelflip',
-          trick_status: 'bailed' as const,
-          stance: 'goofy' as const,
-        })),
-      );
+    await t.db.insert(checkins).values(
+      riders.map((rider) => ({
+        user_id: rider.id,
+        spot_id: spot.id,
+        trick: 'heelflip',
+        trick_status: 'bailed' as const,
+        stance: 'goofy' as const,
+      })),
+    );
     // An archived check-in is left out.
     const [archived] = await t.db
       .insert(checkins)
