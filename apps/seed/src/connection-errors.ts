@@ -1,4 +1,5 @@
 import { pgErrorFields } from '@skatehubba/schema-kit';
+import { LOOPBACK } from './options';
 
 /**
  * One line for a failure to reach or keep a Postgres server, with the next
@@ -12,7 +13,8 @@ export function describeConnectionError(error: unknown, url: string): string | u
   const e = errnoCause(error);
   const code = pgErrorFields(error)?.code ?? e?.code;
   const message = pgErrorFields(error)?.message ?? String(e?.message ?? (error as Error)?.message ?? error);
-  const local = /^(localhost|127(\.\d{1,3}){3}|\[?::1\]?)$/i.test(target.hostname);
+  const local = LOOPBACK.test(target.hostname);
+  const lost = `the connection to ${where} was lost (${message}): the server restarted or shut down, or the database was dropped. Nothing was committed by the step that failed; run the same command again.`;
 
   switch (code) {
     case 'ECONNREFUSED':
@@ -36,10 +38,10 @@ export function describeConnectionError(error: unknown, url: string): string | u
     case '57P03':
     case 'ECONNRESET':
     case 'EPIPE':
-      return `the connection to ${where} was lost (${message}): the server restarted or shut down, or the database was dropped. Nothing was committed by the step that failed; run the same command again.`;
+      return lost;
   }
   if (/Connection terminated unexpectedly|Connection terminated due to connection timeout/i.test(message)) {
-    return `the connection to ${where} was lost (${message}): the server restarted or shut down, or the database was dropped. Nothing was committed by the step that failed; run the same command again.`;
+    return lost;
   }
   return undefined;
 }

@@ -146,7 +146,8 @@ export function parseOptions(argv: readonly string[]): SeedOptions {
   };
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[?::1\]?)$/i;
+/** Hosts on this machine: the only ones a seed may touch without --allow-remote. */
+export const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[?::1\]?)$/i;
 
 /**
  * Refuses the runs a seed must never do. Returns the message to print, or
