@@ -1,22 +1,22 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { ACTOR_SETTING, assertUuid, type Tx } from '@skatehubba/schema-kit';
 import { auditLogs, type AuditedTable } from './audit-logs';
 
-/** The transaction-local setting the audit trigger reads the actor from. */
-export const ACTOR_SETTING = 'skatehubba.actor_id';
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The transaction-local setting the audit trigger reads the actor from, when no rider is set. */
+export { ACTOR_SETTING };
 
 type AnyDb = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
-type Tx<D> = D extends PgDatabase<infer H, infer S, infer R> ? PgTransaction<H, S, R> : never;
 
 /**
- * Runs `fn` in a transaction whose changes are audited as done by `actorId`.
+ * Runs `fn` in a transaction whose changes are audited as done by `actorId`:
+ * staff and system work on the owner's login. A rider's own requests use
+ * `asRider()`, which sets the actor too (and, when set, the rider wins).
  * The setting is transaction-local (`set_config(..., true)`), so it cannot leak
  * to the next user of a pooled connection.
  */
 export async function withActor<D extends AnyDb, T>(db: D, actorId: string, fn: (tx: Tx<D>) => Promise<T>): Promise<T> {
-  if (!UUID_RE.test(actorId)) throw new TypeError(`actor id must be a UUID, got ${JSON.stringify(actorId)}`);
+  assertUuid('actor id', actorId);
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT set_config(${ACTOR_SETTING}, ${actorId}, true)`);
     return fn(tx as Tx<D>);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt } from '@skatehubba/schema-kit';
+import { bigint, check, index, jsonb, pgPolicy, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, ownerRole, readonlyRole } from '@skatehubba/schema-kit';
 
 export const AUDIT_ACTIONS = ['insert', 'update', 'delete'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -28,6 +28,12 @@ export const AUDIT_REDACTED = '[redacted]';
  *
  * Append-only: `audit_logs_append_only_trg` refuses UPDATE, DELETE and TRUNCATE.
  * Read in `id` order (a bigint identity, monotonic per insert).
+ *
+ * Access (RLS enabled and forced): unforgeable by the app. No role but the
+ * owner may INSERT, UPDATE, DELETE or TRUNCATE; the audit trigger function is
+ * SECURITY DEFINER, so a rider's change is written as the owner, with the
+ * rider as actor. `skatehubba_readonly` reads the trail (emails and token
+ * hashes never reach it); the app roles read nothing.
  */
 export const auditLogs = pgTable(
   'audit_logs',
@@ -50,7 +56,10 @@ export const auditLogs = pgTable(
     index('audit_logs_target_idx').on(t.target_table, t.target_id, t.id),
     // Serves "what did this rider do" (auditTrailByActor) for support and erasure requests.
     index('audit_logs_actor_id_idx').on(t.actor_id, t.id),
+    pgPolicy('audit_logs_readonly_pol', { for: 'select', to: readonlyRole, using: sql`true` }),
+    // audit_row_change() (SECURITY DEFINER) appends as the owner; the append-only triggers refuse the rest.
+    pgPolicy('audit_logs_owner_append_pol', { for: 'insert', to: ownerRole, withCheck: sql`true` }),
   ],
-);
+).enableRLS();
 
 export type AuditLog = typeof auditLogs.$inferSelect;

@@ -21,14 +21,19 @@ const refusal = async (promise: Promise<unknown>) => {
 };
 
 describe('toDataRuleError()', () => {
-  it('has a mapping for every constraint, unique index and trigger-raised rule in the catalog, and none extra', async ({ t }) => {
+  it('has a mapping for every constraint, unique index, trigger- or function-raised rule and policy in the catalog, and none extra', async ({
+    t,
+  }) => {
     const rows = await t.query<{ name: string }>(`
       SELECT conname AS name FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'f', 'u', 'c', 'x')
       UNION SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE 'CREATE UNIQUE INDEX%'
       UNION SELECT (regexp_matches(prosrc, 'CONSTRAINT = ''([a-z_]+)''', 'g'))[1] FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+      UNION SELECT polname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = 'public'::regnamespace
       ORDER BY 1`);
     const names = rows.map((r) => r.name);
     expect(names).toContain('checkins_spot_active_trg');
+    expect(names).toContain('archive_spot_creator_guard');
+    expect(names).toContain('checkins_check_in_own_pol');
     expect(
       names.filter((name) => !(name in REFUSALS)),
       'constraints without a typed error',

@@ -1,7 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, pgTable, primaryKey, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
+import { check, integer, pgPolicy, pgTable, primaryKey, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 import { achievementTierEnum } from '@skatehubba/enums/pg';
-import { idColumn, lengthCheck, literal, mutableTimestamps, signedUrlCheck } from '@skatehubba/schema-kit';
+import {
+  anonymousRole,
+  authenticatedRole,
+  idColumn,
+  lengthCheck,
+  literal,
+  mutableTimestamps,
+  ownerRole,
+  readonlyRole,
+  signedUrlCheck,
+} from '@skatehubba/schema-kit';
 import {
   ACHIEVEMENT_DESCRIPTION_MAX_LENGTH,
   ACHIEVEMENT_NAME_MAX_LENGTH,
@@ -17,6 +27,10 @@ import {
  * FK policy: `user_achievements` points here with RESTRICT (an achievement
  * riders have progress on cannot be deleted) and ON UPDATE CASCADE on
  * (id, goal), so changing a goal re-checks every rider's unlock state.
+ *
+ * Access (RLS enabled and forced): everyone reads the catalogue, the owner
+ * included (`record_progress()` reads goals); only staff, through migrations
+ * or admin tools connected as the owner's login, write it.
  */
 export const achievements = pgTable(
   'achievements',
@@ -44,8 +58,9 @@ export const achievements = pgTable(
     // Target of user_achievements_achievement_fk, which copies the goal so a
     // row-local CHECK can tie unlocked_at to progress >= goal.
     unique('achievements_id_goal_uq').on(t.id, t.goal),
+    pgPolicy('achievements_read_pol', { for: 'select', to: [anonymousRole, authenticatedRole, readonlyRole, ownerRole], using: sql`true` }),
   ],
-);
+).enableRLS();
 
 export type Achievement = typeof achievements.$inferSelect;
 export type NewAchievement = typeof achievements.$inferInsert;

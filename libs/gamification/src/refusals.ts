@@ -1,4 +1,4 @@
-import { foreignKeyRule, rule, type RuleTable } from '@skatehubba/schema-kit';
+import { foreignKeyRule, policyRules, rule, type RuleTable } from '@skatehubba/schema-kit';
 import { ACHIEVEMENT_DESCRIPTION_MAX_LENGTH, ACHIEVEMENT_NAME_MAX_LENGTH, ACHIEVEMENT_SLUG_MAX_LENGTH } from './constants';
 
 /** What each gamification constraint means to an API client (see DataRuleError). */
@@ -29,4 +29,20 @@ export const GAMIFICATION_REFUSALS: RuleTable = {
     'unlocked_at must be set exactly when progress reaches the goal (a goal change that contradicts a rider is refused)',
   ),
   user_achievements_unlocked_at_ck: rule('invalid_unlock_time', 'invalid', 'an achievement cannot be unlocked before progress started'),
+  record_progress_rider_guard: rule('progress_not_yours', 'forbidden', 'a rider records progress only for themself'),
+  record_progress_step_guard: rule('invalid_progress_step', 'invalid', 'progress step must be a positive integer'),
+  ...policyRules(
+    { rule: 'achievements_staff_only', kind: 'forbidden', message: 'the achievement catalogue is written by staff only' },
+    'achievements_read_pol',
+  ),
+  ...policyRules(
+    {
+      rule: 'progress_not_yours',
+      kind: 'forbidden',
+      message: 'a rider reads only their own progress, and progress moves only through recordProgress()',
+    },
+    'user_achievements_own_read_pol',
+    'user_achievements_readonly_pol',
+    'user_achievements_owner_pol',
+  ),
 };

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, integer, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
+import { check, foreignKey, index, integer, pgPolicy, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
 import { users } from '@skatehubba/identity';
-import { mutableTimestamps, timestamptz } from '@skatehubba/schema-kit';
+import { authenticatedRole, currentRider, mutableTimestamps, ownerRole, readonlyRole, timestamptz } from '@skatehubba/schema-kit';
 import { achievements } from './achievements';
 
 /**
@@ -15,6 +15,11 @@ import { achievements } from './achievements';
  *
  * FK policy: `user_id` CASCADE (progress goes with the account);
  * (`achievement_id`, `goal`) RESTRICT on delete, CASCADE on update.
+ *
+ * Access (RLS enabled and forced): a rider reads only their own progress and
+ * writes none of it: `progress` and `unlocked_at` move only through
+ * `record_progress()` (SECURITY DEFINER, the rider on themself).
+ * `skatehubba_readonly` reads all.
  */
 export const userAchievements = pgTable(
   'user_achievements',
@@ -42,8 +47,12 @@ export const userAchievements = pgTable(
     check('user_achievements_unlocked_at_ck', sql`${t.unlocked_at} IS NULL OR ${t.unlocked_at} >= ${t.created_at}`),
     // Serves the RESTRICT / ON UPDATE CASCADE from achievements (the key leads with user_id).
     index('user_achievements_achievement_idx').on(t.achievement_id, t.goal),
+    pgPolicy('user_achievements_own_read_pol', { for: 'select', to: authenticatedRole, using: sql`${t.user_id} = ${currentRider}` }),
+    pgPolicy('user_achievements_readonly_pol', { for: 'select', to: readonlyRole, using: sql`true` }),
+    // record_progress() (SECURITY DEFINER) inserts and advances progress as the owner.
+    pgPolicy('user_achievements_owner_pol', { for: 'all', to: ownerRole, using: sql`true`, withCheck: sql`true` }),
   ],
-);
+).enableRLS();
 
 export type UserAchievement = typeof userAchievements.$inferSelect;
 export type NewUserAchievement = typeof userAchievements.$inferInsert;

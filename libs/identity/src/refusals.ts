@@ -1,4 +1,4 @@
-import { foreignKeyRule, rule, type RuleTable } from '@skatehubba/schema-kit';
+import { foreignKeyRule, policyRules, rule, type RuleTable } from '@skatehubba/schema-kit';
 import { DISPLAY_NAME_MAX_LENGTH, SESSION_MAX_LIFETIME_DAYS } from './constants';
 
 /** What each identity constraint means to an API client (see DataRuleError). */
@@ -20,4 +20,19 @@ export const IDENTITY_REFUSALS: RuleTable = {
     `a session must expire after it starts and within ${SESSION_MAX_LIFETIME_DAYS} days`,
   ),
   sessions_revoked_at_ck: rule('invalid_session_revocation', 'invalid', 'a session cannot be revoked before it starts'),
+  ...policyRules(
+    { rule: 'not_your_account', kind: 'forbidden', message: 'a rider signs up and edits their profile only as themself' },
+    'users_read_pol',
+    'users_sign_up_pol',
+    'users_edit_own_pol',
+    'users_owner_read_pol',
+  ),
+  ...policyRules(
+    { rule: 'not_your_session', kind: 'forbidden', message: 'a rider starts, reads and revokes only their own sessions' },
+    'sessions_own_read_pol',
+    'sessions_own_start_pol',
+    'sessions_own_revoke_pol',
+    'sessions_readonly_pol',
+    'sessions_owner_read_pol',
+  ),
 };

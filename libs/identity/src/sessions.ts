@@ -1,6 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, idColumn, timestamptz, tokenHashCheck, updatedAt } from '@skatehubba/schema-kit';
+import { check, foreignKey, index, pgPolicy, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  authenticatedRole,
+  createdAt,
+  currentRider,
+  idColumn,
+  ownerRole,
+  readonlyRole,
+  timestamptz,
+  tokenHashCheck,
+  updatedAt,
+} from '@skatehubba/schema-kit';
 import { SESSION_MAX_LIFETIME_DAYS } from './constants';
 import { users } from './users';
 
@@ -12,6 +22,15 @@ import { users } from './users';
  * FK policy: `user_id` CASCADE. A session means nothing without its user.
  * Sign-out sets `revoked_at`; expired and revoked rows are kept for the audit
  * trail until a cleanup job deletes them.
+ *
+ * Access (RLS enabled and forced; column grants in `0005_privileges`):
+ * - a rider starts sessions for themself (`user_id`, `token_hash`,
+ *   `expires_at`; the rest is the database's), sees only their own, and
+ *   revokes only their own (`revoked_at` is the one column they may update).
+ * - `token_hash` is readable by no role but the owner. The auth middleware,
+ *   which does not know the rider yet, finds a live session by hash through
+ *   `session_by_token_hash()` (SECURITY DEFINER), which returns no hash.
+ * - `skatehubba_readonly` reads every session, without the hash.
  */
 export const sessions = pgTable(
   'sessions',
@@ -37,8 +56,19 @@ export const sessions = pgTable(
     check('sessions_revoked_at_ck', sql`${t.revoked_at} IS NULL OR ${t.revoked_at} >= ${t.created_at}`),
     // Serves "sign out everywhere" and the CASCADE on user erasure (without it, a full scan per deleted user).
     index('sessions_user_id_idx').on(t.user_id),
+    pgPolicy('sessions_own_read_pol', { for: 'select', to: authenticatedRole, using: sql`${t.user_id} = ${currentRider}` }),
+    pgPolicy('sessions_own_start_pol', { for: 'insert', to: authenticatedRole, withCheck: sql`${t.user_id} = ${currentRider}` }),
+    pgPolicy('sessions_own_revoke_pol', {
+      for: 'update',
+      to: authenticatedRole,
+      using: sql`${t.user_id} = ${currentRider}`,
+      withCheck: sql`${t.user_id} = ${currentRider}`,
+    }),
+    pgPolicy('sessions_readonly_pol', { for: 'select', to: readonlyRole, using: sql`true` }),
+    // session_by_token_hash() (SECURITY DEFINER) looks a session up before the rider is known.
+    pgPolicy('sessions_owner_read_pol', { for: 'select', to: ownerRole, using: sql`true` }),
   ],
-);
+).enableRLS();
 
 export type Session = typeof sessions.$inferSelect;
 export type NewSession = typeof sessions.$inferInsert;

@@ -1,7 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { check, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { check, pgPolicy, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { stanceEnum } from '@skatehubba/enums/pg';
-import { idColumn, lengthCheck, literal, mutableTimestamps, signedUrlCheck } from '@skatehubba/schema-kit';
+import {
+  anonymousRole,
+  authenticatedRole,
+  currentRider,
+  idColumn,
+  lengthCheck,
+  literal,
+  mutableTimestamps,
+  ownerRole,
+  readonlyRole,
+  signedUrlCheck,
+} from '@skatehubba/schema-kit';
 import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH, EMAIL_PATTERN, HANDLE_PATTERN } from './constants';
 
 /**
@@ -14,6 +25,15 @@ import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH, EMAIL_PATTERN, HANDLE_PATTER
  * sessions, check-ins, saved spots and achievement progress go with them
  * (CASCADE); spots they created stay for everyone (`spots.created_by` SET NULL);
  * the audit trail stays (it has no FK).
+ *
+ * Access (RLS enabled and forced; column grants in `0005_privileges`):
+ * - everyone (`anonymous`, `authenticated`, `skatehubba_readonly`) reads the
+ *   public profile columns of every rider; `email` is granted to no one: a
+ *   rider reads their own through `current_rider_email()`.
+ * - a rider signs up as themself (`id` is the verified rider id, the identity
+ *   provider's subject, so the app writes it and the policy pins it) and
+ *   edits only their own row; `created_at`/`updated_at` are the database's.
+ * - no one but the owner deletes: erasure is a flow of its own.
  */
 export const users = pgTable(
   'users',
@@ -39,8 +59,18 @@ export const users = pgTable(
     uniqueIndex('users_email_uq').on(sql`lower(${t.email})`),
     lengthCheck('users_display_name_ck', t.display_name, 1, DISPLAY_NAME_MAX_LENGTH),
     signedUrlCheck('users_avatar_url_ck', t.avatar_url),
+    pgPolicy('users_read_pol', { for: 'select', to: [anonymousRole, authenticatedRole, readonlyRole], using: sql`true` }),
+    pgPolicy('users_sign_up_pol', { for: 'insert', to: authenticatedRole, withCheck: sql`${t.id} = ${currentRider}` }),
+    pgPolicy('users_edit_own_pol', {
+      for: 'update',
+      to: authenticatedRole,
+      using: sql`${t.id} = ${currentRider}`,
+      withCheck: sql`${t.id} = ${currentRider}`,
+    }),
+    // current_rider_email() (SECURITY DEFINER) reads the rider's own row as the owner.
+    pgPolicy('users_owner_read_pol', { for: 'select', to: ownerRole, using: sql`true` }),
   ],
-);
+).enableRLS();
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;

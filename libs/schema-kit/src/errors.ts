@@ -13,7 +13,9 @@ export type RuleKind =
   /** It points at a row that does not exist (404 or 422). */
   | 'missing_reference'
   /** The row is referenced by others and cannot go (409). */
-  | 'in_use';
+  | 'in_use'
+  /** The caller's role or rider may not do this: a privilege or a row-level policy (403). */
+  | 'forbidden';
 
 /** What Postgres reported, from node-postgres, PGlite or the Neon drivers. */
 export interface PgErrorFields {
@@ -93,3 +95,37 @@ export const foreignKeyRule =
     inUse && (fields.code === '23001' || /still referenced/.test(fields.detail ?? ''))
       ? { rule: inUse[0], kind: 'in_use', message: inUse[1] }
       : { rule: missing[0], kind: 'missing_reference', message: missing[1] };
+
+/**
+ * One verdict for every policy of a table. Postgres names no policy when a
+ * row fails the permissive policies (`new row violates row-level security
+ * policy for table "checkins"`), so all of a table's policies share the
+ * sentence, and the mapping can find it from the table name.
+ */
+export function policyRules(verdict: RuleVerdict, ...policies: string[]): RuleTable {
+  return Object.fromEntries(policies.map((name) => [name, () => verdict]));
+}
+
+/** The table and (for a restrictive policy) the policy named by a row-level security refusal, 42501. */
+export function rowSecurityRefusal(fields: PgErrorFields): { table: string; policy?: string } | undefined {
+  if (fields.code !== '42501') return undefined;
+  const match = /violates row-level security policy (?:"([^"]+)" )?for table "([^"]+)"/.exec(fields.message);
+  return match ? { table: match[2]!, policy: match[1] } : undefined;
+}
+
+/**
+ * The `DataRuleError` for an error whose named rule (constraint, trigger or
+ * definer-function guard) is in `table`, else undefined: for a lib's own flows,
+ * which cannot import the aggregator's `toDataRuleError`.
+ */
+export function refusalIn(table: RuleTable, error: unknown): DataRuleError | undefined {
+  const fields = pgErrorFields(error);
+  const spec = fields?.constraint ? table[fields.constraint] : undefined;
+  if (!fields?.constraint || !spec) return undefined;
+  return new DataRuleError(spec(fields), { ...fields, constraint: fields.constraint }, { cause: error });
+}
+
+/** Rows of `db.execute()`, whichever driver: node-postgres and PGlite wrap them in `{ rows }`, neon-http does not. */
+export function rowsOf<R>(result: unknown): R[] {
+  return (Array.isArray(result) ? result : (result as { rows: R[] }).rows) as R[];
+}

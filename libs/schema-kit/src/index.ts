@@ -3,3 +3,4 @@ export * from './checks';
 export * from './rules';
 export * from './zod';
 export * from './errors';
+export * from './access';

@@ -1,8 +1,8 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { checkins } from './checkins';
+import { pgErrorFields, refusalIn, rowsOf } from '@skatehubba/schema-kit';
 import { SpotFlowError } from './errors';
-import { spots } from './spots';
+import { SPOTS_REFUSALS } from './refusals';
 
 export interface ArchiveSpotResult {
   spotId: string;
@@ -17,37 +17,29 @@ export interface ArchiveSpotResult {
  * check-in (and its audit trail) stays; archived rows drop out of active
  * queries and of the duplicate-check-in index.
  *
- * The spot row is locked first (`FOR UPDATE`), so a check-in racing the
- * archive either commits before it (and is archived with the rest) or waits and
- * is refused by the `checkins_spot_active_trg` trigger.
+ * The work is `archive_spot()` in the database (SECURITY DEFINER: a rider may
+ * not set `archived_at`, nor touch other riders' check-ins). It locks the spot
+ * row first (`FOR UPDATE`), so a check-in racing the archive either commits
+ * before it (and is archived with the rest) or waits and is refused by the
+ * `checkins_spot_active_trg` trigger. Allowed to the spot's creator (as the
+ * rider, `asRider()`) or to staff connected as the owner's login.
  *
- * Throws `SpotFlowError` `spot_not_found` or `spot_already_archived`; either
- * way nothing changes.
+ * Throws `SpotFlowError` `spot_not_found` or `spot_already_archived`, or a
+ * `DataRuleError` `spot_not_yours` (forbidden); either way nothing changes.
  */
 export async function archiveSpot(db: PgDatabase<PgQueryResultHKT, Record<string, unknown>>, spotId: string): Promise<ArchiveSpotResult> {
-  return db.transaction(async (tx) => {
-    const [spot] = await tx.select({ id: spots.id, archived_at: spots.archived_at }).from(spots).where(eq(spots.id, spotId)).for('update');
-    if (!spot) throw new SpotFlowError('spot_not_found', spotId, `spot ${spotId} does not exist`);
-    if (spot.archived_at) {
-      throw new SpotFlowError(
-        'spot_already_archived',
-        spotId,
-        `spot ${spotId} was archived at ${spot.archived_at.toISOString()}; nothing to do`,
-      );
+  try {
+    const [row] = rowsOf<{ archived_at: Date | string; checkins_archived: number }>(
+      await db.execute(sql`SELECT archived_at, checkins_archived FROM archive_spot(${spotId}::uuid)`),
+    );
+    if (!row) throw new SpotFlowError('spot_not_found', spotId, `spot ${spotId} does not exist`);
+    return { spotId, archivedAt: new Date(row.archived_at), checkinsArchived: Number(row.checkins_archived) };
+  } catch (error) {
+    const constraint = pgErrorFields(error)?.constraint;
+    if (constraint === 'archive_spot_found_guard') throw new SpotFlowError('spot_not_found', spotId, `spot ${spotId} does not exist`);
+    if (constraint === 'archive_spot_active_guard') {
+      throw new SpotFlowError('spot_already_archived', spotId, pgErrorFields(error)!.message);
     }
-    // now() is the transaction's start time: the spot and its check-ins get the same instant.
-    const [archived] = await tx
-      .update(spots)
-      .set({ archived_at: sql`now()` })
-      .where(eq(spots.id, spotId))
-      .returning({ archivedAt: spots.archived_at });
-    const moved = await tx
-      .update(checkins)
-      .set({ archived_at: sql`now()` })
-      .where(and(eq(checkins.spot_id, spotId), isNull(checkins.archived_at)))
-      .returning({ id: checkins.id });
-    // The row is locked above, so it is still there; the check only narrows the type.
-    if (!archived?.archivedAt) throw new SpotFlowError('spot_not_found', spotId, `spot ${spotId} does not exist`);
-    return { spotId, archivedAt: archived.archivedAt, checkinsArchived: moved.length };
-  });
+    throw refusalIn(SPOTS_REFUSALS, error) ?? error;
+  }
 }

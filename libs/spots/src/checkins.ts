@@ -1,8 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, foreignKey, index, pgPolicy, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { stanceEnum, trickStatusEnum } from '@skatehubba/enums/pg';
 import { users } from '@skatehubba/identity';
-import { idColumn, lengthCheck, literal, mutableTimestamps, signedUrlCheck, timestamptz } from '@skatehubba/schema-kit';
+import {
+  anonymousRole,
+  authenticatedRole,
+  currentRider,
+  idColumn,
+  lengthCheck,
+  literal,
+  mutableTimestamps,
+  ownerRole,
+  readonlyRole,
+  signedUrlCheck,
+  timestamptz,
+} from '@skatehubba/schema-kit';
 import { CHECKIN_DEDUPE_ORIGIN, CHECKIN_DEDUPE_WINDOW, CHECKIN_NOTE_MAX_LENGTH, TRICK_NAME_MAX_LENGTH } from './constants';
 import { spots } from './spots';
 
@@ -16,6 +28,15 @@ import { spots } from './spots';
  *
  * Archived check-ins (`archived_at` set by `archiveSpot()`) are kept and drop
  * out of the dedupe rule and of active queries.
+ *
+ * Access (RLS enabled and forced; column grants in `0005_privileges`):
+ * - live check-ins are public (feeds, leaderboards); a rider also sees their
+ *   own archived ones. `skatehubba_readonly` reads all.
+ * - a rider checks in only as themself. `created_at` is the database's clock
+ *   (the duplicate rule buckets on it, so a client must not choose it), as
+ *   are `id`, `updated_at` and `archived_at` (`archive_spot()` only).
+ * - a rider edits the trick, status, stance, note and media of their own live
+ *   check-ins (never the rider or the spot) and deletes only their own.
  */
 export const checkins = pgTable(
   'checkins',
@@ -59,8 +80,24 @@ export const checkins = pgTable(
     index('checkins_landed_created_at_idx')
       .on(t.created_at, t.user_id)
       .where(sql`trick_status = 'landed' AND archived_at IS NULL`),
+    pgPolicy('checkins_read_pol', {
+      for: 'select',
+      to: [anonymousRole, authenticatedRole],
+      using: sql`${t.archived_at} IS NULL OR ${t.user_id} = ${currentRider}`,
+    }),
+    pgPolicy('checkins_readonly_pol', { for: 'select', to: readonlyRole, using: sql`true` }),
+    pgPolicy('checkins_check_in_own_pol', { for: 'insert', to: authenticatedRole, withCheck: sql`${t.user_id} = ${currentRider}` }),
+    pgPolicy('checkins_edit_own_pol', {
+      for: 'update',
+      to: authenticatedRole,
+      using: sql`${t.user_id} = ${currentRider} AND ${t.archived_at} IS NULL`,
+      withCheck: sql`${t.user_id} = ${currentRider}`,
+    }),
+    pgPolicy('checkins_delete_own_pol', { for: 'delete', to: authenticatedRole, using: sql`${t.user_id} = ${currentRider}` }),
+    // archive_spot() (SECURITY DEFINER) archives every rider's check-ins at the spot.
+    pgPolicy('checkins_owner_pol', { for: 'all', to: ownerRole, using: sql`true`, withCheck: sql`true` }),
   ],
-);
+).enableRLS();
 
 export type Checkin = typeof checkins.$inferSelect;
 export type NewCheckin = typeof checkins.$inferInsert;

@@ -1,4 +1,4 @@
-import { foreignKeyRule, rule, type PgErrorFields, type RuleTable } from '@skatehubba/schema-kit';
+import { foreignKeyRule, policyRules, rule, type PgErrorFields, type RuleTable } from '@skatehubba/schema-kit';
 import {
   CHECKIN_DEDUPE_WINDOW,
   CHECKIN_DEDUPE_WINDOW_MS,
@@ -61,4 +61,32 @@ export const SPOTS_REFUSALS: RuleTable = {
     };
   },
   checkins_spot_active_trg: rule('spot_archived', 'conflict', 'this spot is archived; check in at an active spot'),
+  archive_spot_found_guard: rule('spot_not_found', 'missing_reference', 'the spot does not exist'),
+  archive_spot_creator_guard: rule('spot_not_yours', 'forbidden', 'only the rider who created a spot (or staff) may archive it'),
+  archive_spot_active_guard: rule('spot_already_archived', 'conflict', 'the spot is already archived'),
+  ...policyRules(
+    { rule: 'not_your_spot', kind: 'forbidden', message: 'a rider creates spots as themself and edits only their own live spots' },
+    'spots_read_pol',
+    'spots_create_own_pol',
+    'spots_edit_own_pol',
+    'spots_owner_pol',
+  ),
+  ...policyRules(
+    { rule: 'not_your_saved_spot', kind: 'forbidden', message: 'a rider saves and unsaves spots only for themself' },
+    'saved_spots_own_pol',
+    'saved_spots_readonly_pol',
+  ),
+  ...policyRules(
+    {
+      rule: 'not_your_checkin',
+      kind: 'forbidden',
+      message: 'a rider checks in only as themself and edits or deletes only their own live check-ins',
+    },
+    'checkins_read_pol',
+    'checkins_readonly_pol',
+    'checkins_check_in_own_pol',
+    'checkins_edit_own_pol',
+    'checkins_delete_own_pol',
+    'checkins_owner_pol',
+  ),
 };

@@ -1,6 +1,7 @@
-import { foreignKey, index, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { foreignKey, index, pgPolicy, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
 import { users } from '@skatehubba/identity';
-import { createdAt } from '@skatehubba/schema-kit';
+import { authenticatedRole, createdAt, currentRider, readonlyRole } from '@skatehubba/schema-kit';
 import { spots } from './spots';
 
 /**
@@ -9,6 +10,11 @@ import { spots } from './spots';
  *
  * FK policy: both CASCADE. A bookmark of an erased rider or a deleted spot
  * means nothing. (A spot with check-ins cannot be deleted at all; see `spots`.)
+ *
+ * Access (RLS enabled and forced; grants in `0005_privileges`): a rider reads,
+ * saves and unsaves only their own bookmarks; `created_at` is the database's.
+ * `skatehubba_readonly` reads all. No definer flow touches this table, so the
+ * owner has no policy here.
  */
 export const savedSpots = pgTable(
   'saved_spots',
@@ -24,8 +30,15 @@ export const savedSpots = pgTable(
     foreignKey({ name: 'saved_spots_spot_id_fk', columns: [t.spot_id], foreignColumns: [spots.id] }).onDelete('cascade'),
     // Serves the CASCADE from spots (the key leads with user_id and cannot).
     index('saved_spots_spot_id_idx').on(t.spot_id),
+    pgPolicy('saved_spots_own_pol', {
+      for: 'all',
+      to: authenticatedRole,
+      using: sql`${t.user_id} = ${currentRider}`,
+      withCheck: sql`${t.user_id} = ${currentRider}`,
+    }),
+    pgPolicy('saved_spots_readonly_pol', { for: 'select', to: readonlyRole, using: sql`true` }),
   ],
-);
+).enableRLS();
 
 export type SavedSpot = typeof savedSpots.$inferSelect;
 export type NewSavedSpot = typeof savedSpots.$inferInsert;

@@ -1,7 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { check, doublePrecision, foreignKey, index, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { check, doublePrecision, foreignKey, index, pgPolicy, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from '@skatehubba/identity';
-import { idColumn, lengthCheck, mutableTimestamps, signedUrlCheck, timestamptz } from '@skatehubba/schema-kit';
+import {
+  anonymousRole,
+  authenticatedRole,
+  currentRider,
+  idColumn,
+  lengthCheck,
+  mutableTimestamps,
+  ownerRole,
+  readonlyRole,
+  signedUrlCheck,
+  timestamptz,
+} from '@skatehubba/schema-kit';
 import { LATITUDE_RANGE, LONGITUDE_RANGE, SPOT_DESCRIPTION_MAX_LENGTH, SPOT_NAME_MAX_LENGTH } from './constants';
 
 /**
@@ -14,6 +25,14 @@ import { LATITUDE_RANGE, LONGITUDE_RANGE, SPOT_DESCRIPTION_MAX_LENGTH, SPOT_NAME
  *
  * FK policy: `created_by` SET NULL. A rider's erasure leaves their spots to the
  * community.
+ *
+ * Access (RLS enabled and forced; column grants in `0005_privileges`):
+ * - everyone reads every spot, archived ones included (old check-ins name them).
+ * - a rider creates spots as themself (`created_by` is pinned to the rider)
+ *   and edits name, description, position and photo of their own live spots.
+ * - `archived_at` only through `archive_spot()` (SECURITY DEFINER: it also
+ *   archives other riders' check-ins), by the spot's creator or staff.
+ * - no one but the owner deletes.
  */
 export const spots = pgTable(
   'spots',
@@ -56,8 +75,18 @@ export const spots = pgTable(
     index('spots_active_location_idx')
       .on(t.latitude, t.longitude)
       .where(sql`archived_at IS NULL`),
+    pgPolicy('spots_read_pol', { for: 'select', to: [anonymousRole, authenticatedRole, readonlyRole], using: sql`true` }),
+    pgPolicy('spots_create_own_pol', { for: 'insert', to: authenticatedRole, withCheck: sql`${t.created_by} = ${currentRider}` }),
+    pgPolicy('spots_edit_own_pol', {
+      for: 'update',
+      to: authenticatedRole,
+      using: sql`${t.created_by} = ${currentRider} AND ${t.archived_at} IS NULL`,
+      withCheck: sql`${t.created_by} = ${currentRider}`,
+    }),
+    // archive_spot() and the active-spot trigger (both SECURITY DEFINER) read, lock and archive any spot.
+    pgPolicy('spots_owner_pol', { for: 'all', to: ownerRole, using: sql`true`, withCheck: sql`true` }),
   ],
-);
+).enableRLS();
 
 export type Spot = typeof spots.$inferSelect;
 export type NewSpot = typeof spots.$inferInsert;
