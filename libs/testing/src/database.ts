@@ -10,16 +10,42 @@ import { drizzle as drizzleNeonHttp } from 'drizzle-orm/neon-http';
 import { drizzle as drizzleNeonWs } from 'drizzle-orm/neon-serverless';
 import ws from 'ws';
 import { inject } from 'vitest';
-import { ignoreServerShutdown, randomSuffix, withDatabase, type EngineName } from './engine';
+import { ignoreServerShutdown, LOGINS, randomSuffix, withDatabase, withUser, type EngineName } from './engine';
+
+/**
+ * Logins a test can connect as. `admin` is the server's superuser (the
+ * migrations' and the seed's login, a member of skatehubba_owner); `app` and
+ * `readonly` are the roles the migrations create, given LOGIN by the test run
+ * (global-setup) the way a deployment does.
+ */
+export type TestLogin = 'admin' | 'app' | 'readonly';
 
 export interface TestDatabase<S extends Record<string, unknown>> {
   engine: EngineName;
-  /** drizzle over this file's own migrated database. */
+  /**
+   * drizzle over this file's own migrated database, as the admin login: for
+   * fixtures, which set server-owned columns (a check-in's `created_at`, an
+   * unlock) that no app role may, and for rules that hold for any role.
+   */
   db: PgDatabase<PgQueryResultHKT, S>;
+  /**
+   * drizzle as the API's login, `skatehubba_app`: a real LOGIN role on a
+   * server (it can do nothing until `asRider()`/`asAnonymous()` switch it to
+   * `authenticated`/`anonymous`). On PGlite the session is always a superuser,
+   * so this is `db` and only what those helpers switch to (SET LOCAL ROLE) is
+   * the app's: policies and grants hold, escapes cannot be shown.
+   */
+  app: PgDatabase<PgQueryResultHKT, S>;
   /** Raw SQL, for the rules that must hold for any client, not only drizzle. */
   query<R = Record<string, unknown>>(statement: SQL | string): Promise<R[]>;
-  /** A second, independent connection to the same database (for races and raw sessions). */
-  connect(): Promise<{ query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>; close(): Promise<void> }>;
+  /**
+   * A second, independent connection to the same database (for races and raw
+   * sessions), as `login` (default admin). Another login needs a server:
+   * PGlite has one superuser session.
+   */
+  connect(
+    login?: TestLogin,
+  ): Promise<{ query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -39,13 +65,15 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
     return {
       engine,
       db: db as unknown as PgDatabase<PgQueryResultHKT, S>,
+      app: db as unknown as PgDatabase<PgQueryResultHKT, S>,
       async query<R>(statement: SQL | string) {
         const result = typeof statement === 'string' ? await client.query(statement) : await db.execute(statement);
         return result.rows as R[];
       },
       // PGlite is a single connection: "another connection" is the same one,
       // which is all a PGlite test can honestly exercise.
-      async connect() {
+      async connect(login: TestLogin = 'admin') {
+        if (login !== 'admin') throw new Error(`PGlite has one superuser session; logging in as ${login} needs a server engine`);
         return {
           query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[],
           close: async () => undefined,
@@ -63,6 +91,7 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`);
   const url = withDatabase(baseUrl, name);
+  const urlAs = (login: TestLogin) => (login === 'admin' ? url : withUser(url, LOGINS[login]));
   const drop = async () => {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
@@ -74,9 +103,11 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
     useLocalNeon();
     const client = neon(url);
     const db = drizzleNeonHttp({ client, schema });
+    const app = drizzleNeonHttp({ client: neon(urlAs('app')), schema });
     return {
       engine,
       db: db as unknown as PgDatabase<PgQueryResultHKT, S>,
+      app: app as unknown as PgDatabase<PgQueryResultHKT, S>,
       async query<R>(statement: SQL | string) {
         if (typeof statement === 'string') return (await client.query(statement)) as R[];
         const result = (await db.execute(statement)) as unknown as { rows: R[] } | R[];
@@ -94,21 +125,28 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
   if (engine === 'neon-ws') useLocalNeon();
   const Pool = (engine === 'neon-ws' ? NeonPool : pg.Pool) as typeof pg.Pool;
   const Client = (engine === 'neon-ws' ? NeonClient : pg.Client) as typeof pg.Client;
-  const pool = new Pool({ connectionString: url, max: 20 });
-  pool.on('connect', (client) => client.on('error', ignoreServerShutdown));
-  pool.on('error', ignoreServerShutdown);
-  const db = (engine === 'neon-ws'
-    ? drizzleNeonWs({ client: pool as unknown as NeonPool, schema })
-    : drizzleNodePg({ client: pool, schema })) as unknown as PgDatabase<PgQueryResultHKT, S>;
+  const openPool = (login: TestLogin) => {
+    const pool = new Pool({ connectionString: urlAs(login), max: 20 });
+    pool.on('connect', (client) => client.on('error', ignoreServerShutdown));
+    pool.on('error', ignoreServerShutdown);
+    const db = (engine === 'neon-ws'
+      ? drizzleNeonWs({ client: pool as unknown as NeonPool, schema })
+      : drizzleNodePg({ client: pool, schema })) as unknown as PgDatabase<PgQueryResultHKT, S>;
+    return { pool, db };
+  };
+  const { pool, db } = openPool('admin');
+  // pg pools connect on first use: a file that never uses `app` opens no connection.
+  const app = openPool('app');
   return {
     engine,
     db,
+    app: app.db,
     async query<R>(statement: SQL | string) {
       if (typeof statement === 'string') return (await pool.query(statement)).rows as R[];
       return ((await db.execute(statement)) as unknown as { rows: R[] }).rows;
     },
-    async connect() {
-      const client = new Client({ connectionString: url });
+    async connect(login: TestLogin = 'admin') {
+      const client = new Client({ connectionString: urlAs(login) });
       client.on('error', ignoreServerShutdown);
       await client.connect();
       return {
@@ -117,7 +155,7 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
       };
     },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), app.pool.end()]);
       await drop();
     },
   };

@@ -33,6 +33,17 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
+/** Replaces the user in a Postgres URL (trust auth on loopback: no password). */
+export function withUser(url: string, user: string): string {
+  const u = new URL(url);
+  u.username = user;
+  u.password = '';
+  return u.toString();
+}
+
+/** The roles the migrations create that tests log in as (global-setup gives them LOGIN). */
+export const LOGINS = { app: 'skatehubba_app', readonly: 'skatehubba_readonly' } as const;
+
 /** A short random suffix for database names: letters and digits only, safe unquoted. */
 export const randomSuffix = () => Math.random().toString(36).slice(2, 10);
 

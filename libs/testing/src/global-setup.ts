@@ -12,7 +12,7 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { ignoreServerShutdown, MIGRATIONS_FOLDER, randomSuffix, withDatabase, type EngineName } from './engine';
+import { ignoreServerShutdown, LOGINS, MIGRATIONS_FOLDER, randomSuffix, withDatabase, type EngineName } from './engine';
 
 /**
  * Runs once per test run and engine: migrates one database with the real
@@ -61,6 +61,10 @@ export default async function setup(project: TestProject) {
   } finally {
     await pool.end();
   }
+  // The migrations create the roles NOLOGIN; a deployment gives the API's role
+  // (and support's) a login, and so does the test run: trust auth on loopback,
+  // no password. Roles are per cluster, so this is idempotent by nature.
+  for (const role of Object.values(LOGINS)) await admin.query(`ALTER ROLE ${role} LOGIN`);
   project.provide('postgresUrl', url);
   project.provide('postgresTemplate', template);
   const helpers = engine === 'neon-ws' || engine === 'neon-http' ? await startNeonHelpers() : undefined;
