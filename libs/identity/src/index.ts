@@ -3,3 +3,4 @@ export * from './users';
 export * from './sessions';
 export * from './validation';
 export * from './refusals';
+export * from './lookups';
