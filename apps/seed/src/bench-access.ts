@@ -16,7 +16,8 @@
  *  3. check-in writes: single-row INSERTs from 8 concurrent connections into
  *     the real table (constraints, indexes, triggers) as the admin login, as
  *     skatehubba_app through asRider() (one transaction per check-in, only
- *     the columns the app may write), and into a bare copy (same columns,
+ *     the columns the app may write), the app's insert as the owner in a
+ *     transaction with one set_config, and into a bare copy (same columns,
  *     nothing else), in alternating blocks (goal: app >= 0.9x the owner);
  *  4. key choice: random UUIDv4 versus time-ordered UUIDv7 primary keys, for
  *     check-in insert time and primary-key index size at this profile;
@@ -33,6 +34,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { reportIdleError, schema } from '@skatehubba/db';
 import { ACTOR_SETTING, asRider, ROLES } from '@skatehubba/schema-kit';
+import { checkinWrites } from '@skatehubba/spots';
 import { startOfUtcDay } from './generate';
 import {
   drawSamples,
@@ -52,9 +54,9 @@ import { measureSeedVsFloor, seedVsFloorTable } from './seed-bench';
 
 const RUNS = 200;
 const WRITERS = 8;
-const WRITES_PER_WRITER = 200;
-/** Blocks per write variant; the order rotates so each variant goes first once. */
-const WRITE_ROUNDS = 4;
+const WRITES_PER_WRITER = 80;
+/** Blocks per write variant, in an order that rotates so each variant goes first as often as the others. */
+const WRITE_ROUNDS = 8;
 /** The issue's goals for the cost of row-level security, in the same run. */
 const READ_P95_GOAL = 1.15;
 const WRITE_GOAL = 0.9;
@@ -282,10 +284,11 @@ try {
   }
 
   // 3. Check-in writes: 8 connections, one INSERT per row: the real table as
-  // the owner and as the app role, and a bare copy, in alternating blocks.
+  // the owner, as the app role and as the owner in the app's transaction, and
+  // a bare copy, in alternating blocks.
   loads.writes = load1();
   log(
-    `check-in writes: ${WRITERS} connections x ${WRITES_PER_WRITER} single-row INSERTs, real table as the owner and as the app role, and a bare copy, ${WRITE_ROUNDS} blocks each`,
+    `check-in writes: ${WRITERS} connections x ${WRITES_PER_WRITER} single-row INSERTs, real table as the owner, as the app role and as the owner in a transaction, and a bare copy, ${WRITE_ROUNDS} blocks each`,
   );
   await pool.query('CREATE TABLE checkins_bare AS SELECT * FROM checkins WITH NO DATA');
   const { rows: riders } = await pool.query<{ user_id: string }>('SELECT id AS user_id FROM users ORDER BY md5(id::text) LIMIT 256');
@@ -293,31 +296,45 @@ try {
   const { rows: targets } = await pool.query<{ id: string }>(
     'SELECT id FROM spots WHERE archived_at IS NULL ORDER BY md5(id::text) LIMIT 64',
   );
-  // Owner rows get a fresh 10-minute bucket each from tomorrow on; the app's
-  // created_at is the server's now(), so each app row takes a (rider, spot)
-  // pair of its own instead: no duplicate either way.
-  const appRows = WRITE_ROUNDS * WRITERS * WRITES_PER_WRITER;
-  if (riders.length * targets.length < appRows) {
-    throw new Error(`${riders.length} riders x ${targets.length} spots give too few pairs for ${appRows} app check-ins`);
+  // Owner rows get a fresh 10-minute bucket each from tomorrow on. The app
+  // cannot set created_at (it is the server's now()), so each of its rows
+  // takes a (rider, spot) pair of its own instead: no duplicate either way.
+  // Spots cycle as the owner's do (the n-th row of every writer at the same
+  // spot, so the active-spot trigger's FOR SHARE locks contend alike), and
+  // each writer has riders of its own, as the owner's writers do.
+  const cycles = Math.ceil((WRITE_ROUNDS * WRITES_PER_WRITER) / targets.length);
+  if (riders.length < 2 * WRITERS * cycles) {
+    throw new Error(`${riders.length} riders are too few for 2 x ${WRITERS} writers x ${cycles} passes over ${targets.length} spots`);
   }
-  let pair = 0;
-  const insertAllAsApp = async () => {
+  // The app's check-in (asRider() through checkinWrites: only the columns
+  // authenticated may write), or the owner's same insert in a transaction
+  // with one set_config: the same drizzle code and round trips, without the
+  // role, the claims or the policies. Riders: the app's block of riders
+  // first, the owner's after it.
+  const written = { app: Array.from({ length: WRITERS }, () => 0), ownerTx: Array.from({ length: WRITERS }, () => 0) };
+  const insertLikeApi = async (who: 'app' | 'ownerTx') => {
     const start = performance.now();
     await Promise.all(
-      Array.from({ length: WRITERS }, async () => {
-        const client = await appPool.connect();
+      Array.from({ length: WRITERS }, async (_, w) => {
+        const client = await (who === 'app' ? appPool : pool).connect();
         try {
           const wdb = drizzle(client);
           for (let n = 0; n < WRITES_PER_WRITER; n++) {
-            const j = pair++;
-            const rider = riders[j % riders.length]!.user_id;
-            const spot = targets[Math.floor(j / riders.length) % targets.length]!.id;
-            // Only the columns authenticated may insert: id, created_at and updated_at are the server's.
-            await asRider(wdb, rider, (tx) =>
-              tx.execute(
-                sql`INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance, note) VALUES (${rider}, ${spot}, 'kickflip', 'landed', 'regular', NULL)`,
-              ),
-            );
+            const m = written[who][w]!++;
+            const rider = riders[(who === 'app' ? 0 : WRITERS * cycles) + w * cycles + Math.floor(m / targets.length)]!.user_id;
+            const row = {
+              user_id: rider,
+              spot_id: targets[m % targets.length]!.id,
+              trick: 'kickflip',
+              trick_status: 'landed',
+              stance: 'regular',
+            } as const;
+            if (who === 'app') await asRider(wdb, rider, (tx) => tx.insert(checkinWrites).values(row));
+            else
+              await wdb.transaction(async (tx) => {
+                await tx.execute(sql`SELECT set_config(${ACTOR_SETTING}, ${rider}, true)`);
+                await tx.insert(checkinWrites).values(row);
+              });
           }
         } finally {
           client.release();
@@ -327,9 +344,7 @@ try {
     return performance.now() - start;
   };
   let bucket = 0;
-  // framed: each INSERT inside BEGIN, one set_config, COMMIT, as the owner:
-  // the round trips asRider() adds, without the role switch or the policies.
-  const insertAll = async (table: string, framed = false) => {
+  const insertAll = async (table: string) => {
     const start = performance.now();
     await Promise.all(
       Array.from({ length: WRITERS }, async (_, w) => {
@@ -338,17 +353,11 @@ try {
           for (let n = 0; n < WRITES_PER_WRITER; n++) {
             // A fresh 10-minute bucket per row after the seeded months and after today: never a duplicate.
             const createdAt = new Date(startOfUtcDay(Date.now()) + 86_400_000 + ++bucket * 600_000);
-            const writer = writers[(w * 4 + (n % 4)) % writers.length]!.user_id;
-            if (framed) {
-              await client.query('BEGIN');
-              await client.query(`SELECT set_config('${ACTOR_SETTING}', $1, true)`, [writer]);
-            }
             await client.query(
               `INSERT INTO ${table} (id, user_id, spot_id, trick, trick_status, stance, note, created_at, updated_at)
                VALUES ($1, $2, $3, 'kickflip', 'landed', 'regular', NULL, $4, $4)`,
-              [randomUUID(), writer, targets[n % targets.length]!.id, createdAt],
+              [randomUUID(), writers[(w * 4 + (n % 4)) % writers.length]!.user_id, targets[n % targets.length]!.id, createdAt],
             );
-            if (framed) await client.query('COMMIT');
           }
         } finally {
           client.release();
@@ -359,8 +368,8 @@ try {
   };
   const blocks = {
     real: () => insertAll('checkins'),
-    app: insertAllAsApp,
-    realTx: () => insertAll('checkins', true),
+    app: () => insertLikeApi('app'),
+    realTx: () => insertLikeApi('ownerTx'),
     bare: () => insertAll('checkins_bare'),
   };
   const spent = { real: 0, app: 0, realTx: 0, bare: 0 };
@@ -372,14 +381,14 @@ try {
     }
   }
   loads.end = load1();
-  const written = WRITE_ROUNDS * WRITERS * WRITES_PER_WRITER;
+  const perVariant = WRITE_ROUNDS * WRITERS * WRITES_PER_WRITER;
   const writes = {
-    checkin_rows_per_s: Math.round(written / (spent.real / 1000)),
-    app_rows_per_s: Math.round(written / (spent.app / 1000)),
+    checkin_rows_per_s: Math.round(perVariant / (spent.real / 1000)),
+    app_rows_per_s: Math.round(perVariant / (spent.app / 1000)),
     app_ratio: round(spent.real / spent.app, 2),
-    owner_tx_rows_per_s: Math.round(written / (spent.realTx / 1000)),
+    owner_tx_rows_per_s: Math.round(perVariant / (spent.realTx / 1000)),
     app_ratio_to_owner_tx: round(spent.realTx / spent.app, 2),
-    bare_rows_per_s: Math.round(written / (spent.bare / 1000)),
+    bare_rows_per_s: Math.round(perVariant / (spent.bare / 1000)),
     ratio_to_bare: round(spent.bare / spent.real, 2),
   };
   await pool.query('DROP TABLE checkins_bare');
@@ -449,7 +458,9 @@ try {
   console.log(`| checkins (constraints, indexes, triggers), owner | ${writes.checkin_rows_per_s.toLocaleString('en-US')} |`);
   console.log(`| checkins as skatehubba_app, asRider(), one transaction per row | ${writes.app_rows_per_s.toLocaleString('en-US')} |`);
   console.log(`| **ratio app / owner** (goal >= ${WRITE_GOAL}) | **${writes.app_ratio}** |`);
-  console.log(`| checkins, owner, each INSERT in BEGIN, one set_config, COMMIT | ${writes.owner_tx_rows_per_s.toLocaleString('en-US')} |`);
+  console.log(
+    `| checkins, owner, the app's insert in BEGIN, one set_config, COMMIT | ${writes.owner_tx_rows_per_s.toLocaleString('en-US')} |`,
+  );
   console.log(`| ratio app / owner in a transaction | ${writes.app_ratio_to_owner_tx} |`);
   console.log(`| bare copy (no indexes, constraints or triggers) | ${writes.bare_rows_per_s.toLocaleString('en-US')} |`);
   console.log(`| **ratio real / bare** | **${writes.ratio_to_bare}** |`);
