@@ -35,6 +35,7 @@ import pg from 'pg';
 import { reportIdleError, schema } from '@skatehubba/db';
 import { ACTOR_SETTING, asRider, ROLES } from '@skatehubba/schema-kit';
 import { checkinWrites } from '@skatehubba/spots';
+import { appLoginUrl } from './act-as';
 import { startOfUtcDay } from './generate';
 import {
   drawSamples,
@@ -118,10 +119,7 @@ async function openAppPool(database: string, max: number): Promise<pg.Pool> {
     await admin.query(`ALTER ROLE ${ROLES.app} LOGIN`);
     log(`gave ${ROLES.app} LOGIN on ${host} (loopback, trust auth), as the test run does; left so`);
   }
-  const u = new URL(urlFor(database));
-  u.username = ROLES.app;
-  u.password = '';
-  const appPool = new pg.Pool({ connectionString: u.toString(), max });
+  const appPool = new pg.Pool({ connectionString: appLoginUrl(urlFor(database)), max });
   appPool.on('error', reportIdleError);
   const { rows: who } = await appPool.query<{ user: string }>('SELECT current_user AS user');
   if (who[0]!.user !== ROLES.app) throw new Error(`expected to log in as ${ROLES.app}, got ${who[0]!.user}`);
