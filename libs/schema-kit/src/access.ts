@@ -11,9 +11,10 @@ import { anonymousRole, authenticatedRole } from 'drizzle-orm/neon';
  * - `skatehubba_owner` (NOLOGIN): owns every table and function. The login
  *   that runs the migrations is made a member so it can hand objects over.
  * - `skatehubba_app` (the API's login): owns nothing, may create nothing, and
- *   holds no privilege of its own (NOINHERIT). Per transaction it becomes
- *   `authenticated` (a verified rider) or `anonymous` (no rider) through
- *   `asRider()` / `asAnonymous()`, the way Neon's Data API switches roles.
+ *   holds no privilege of its own (NOINHERIT). Every session starts as
+ *   `anonymous` (migration 0006: no rider, public reads only); per
+ *   transaction `asRider()` makes it `authenticated` (a verified rider), the
+ *   way Neon's Data API switches roles.
  * - `authenticated`, `anonymous`: Neon's names, so the same policies serve
  *   the Data API later. Their grants are per column (`0005_privileges`).
  * - `skatehubba_readonly`: support and analytics; reads everything but
