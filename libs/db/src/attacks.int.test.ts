@@ -1,9 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, inject } from 'vitest';
 import { createAchievement } from '@skatehubba/gamification/factories';
 import { recordProgress } from '@skatehubba/gamification';
 import { createSession, createUser } from '@skatehubba/identity/factories';
-import { DataRuleError, rowsOf } from '@skatehubba/schema-kit';
+import { anonymousContext, DataRuleError, rowsOf } from '@skatehubba/schema-kit';
 import { createCheckin, createSpot, saveSpot } from '@skatehubba/spots/factories';
 import { asDatabaseRefusal, databaseTest, runAs, type TestDatabase } from '@skatehubba/testing';
 import { toDataRuleError } from './errors';
@@ -429,6 +430,30 @@ describe('a connection with no rider set', () => {
           code: '42501',
         });
         await expect(session.query('SET ROLE skatehubba_owner')).rejects.toMatchObject({ code: '42501' });
+      } finally {
+        await session.close();
+      }
+    },
+  );
+
+  it.runIf(engine === 'postgres' || engine === 'neon-ws')(
+    "a rider claim left at session level on a pooled connection does not make an anonymous request someone's",
+    async ({ t }) => {
+      const session = await t.connect('app');
+      try {
+        // A statement that escaped its transaction (set_config(..., false)) leaves rider B on the connection.
+        await session.query("SELECT set_config('request.jwt.claims', $1, false), set_config('skatehubba.actor_id', $2, false)", [
+          JSON.stringify({ sub: f.b }),
+          f.b,
+        ]);
+        const context = new PgDialect().sqlToQuery(anonymousContext());
+        await session.query('BEGIN');
+        await session.query(context.sql, context.params);
+        const [seen] = await session.query<{ rider: string | null; actor: string | null }>(
+          "SELECT current_rider_id() AS rider, nullif(current_setting('skatehubba.actor_id', true), '') AS actor",
+        );
+        await session.query('COMMIT');
+        expect(seen).toEqual({ rider: null, actor: null });
       } finally {
         await session.close();
       }
