@@ -87,6 +87,21 @@ describe('sessions', () => {
     expect(after.find((s) => s.id === theirs.id)!.revoked_at).toBeNull();
   });
 
+  withSessions("signing out everywhere (an UPDATE with no WHERE) revokes the rider's own sessions and no one else's", async ({ t }) => {
+    const [a, b] = await riders(t);
+    const mine = [(await createSession(t.db, a)).id, (await createSession(t.db, a)).id];
+    const theirs = (await createSession(t.db, b)).id;
+    // No WHERE and no RETURNING: the statement reads no column, so the read
+    // policy does not apply and only the revoke policy's USING clause stands
+    // between rider A and every session.
+    await asRider(t.app, a, (tx) => tx.update(sessions).set({ revoked_at: sql`now()` }));
+    const after = await t.db
+      .select({ id: sessions.id, revoked: sql<boolean>`${sessions.revoked_at} IS NOT NULL` })
+      .from(sessions)
+      .where(inArray(sessions.id, [...mine, theirs]));
+    expect(Object.fromEntries(after.map((s) => [s.id, s.revoked]))).toEqual({ [mine[0]!]: true, [mine[1]!]: true, [theirs]: false });
+  });
+
   withSessions('session_by_token_hash() finds a live session as anonymous, and nothing for an expired or revoked one', async ({ t }) => {
     const [a] = await riders(t);
     const live = await createSession(t.db, a);
