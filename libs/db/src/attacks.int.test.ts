@@ -295,6 +295,10 @@ const ATTACKS: [string, Attack][] = [
     'delete an audit row',
     { statements: one((x) => sql`DELETE FROM audit_logs WHERE id = ${x.auditRow} RETURNING id`), outcome: PRIVILEGE },
   ],
+  // No WHERE and no RETURNING: the statement reads no column, so only the
+  // UPDATE/DELETE privilege itself (not the missing SELECT) can refuse it.
+  ['rewrite the whole audit trail', { statements: one((x) => sql`UPDATE audit_logs SET actor_id = ${x.b}`), outcome: PRIVILEGE }],
+  ['delete the whole audit trail', { statements: one(() => sql`DELETE FROM audit_logs`), outcome: PRIVILEGE }],
   // Triggers and the functions they run: only the owner may alter, drop or replace them.
   [
     'disable the check-in audit trigger',
@@ -461,19 +465,20 @@ describe('a connection with no rider set', () => {
   );
 
   // What anonymous reads: how many of the fixtures' rows, or refused by privilege.
-  const ANONYMOUS_READS: [string, (x: Fixtures) => SQL, number | 'denied'][] = [
-    ['public profile columns', (x) => sql`SELECT id, handle, display_name FROM users WHERE id IN (${x.a}, ${x.b})`, 2],
-    ['emails', (x) => sql`SELECT email FROM users WHERE id = ${x.a}`, 'denied'],
-    ['sessions', () => sql`SELECT id FROM sessions`, 'denied'],
-    ['spots', (x) => sql`SELECT id FROM spots WHERE id IN (${x.aSpot}, ${x.bSpot})`, 2],
-    ['live check-ins', (x) => sql`SELECT id FROM checkins WHERE id IN (${x.aCheckin}, ${x.bCheckin})`, 2],
-    ['saved spots', () => sql`SELECT spot_id FROM saved_spots`, 'denied'],
-    ['the achievement catalogue', (x) => sql`SELECT id FROM achievements WHERE id = ${x.achievement}`, 1],
-    ['progress', () => sql`SELECT progress FROM user_achievements`, 'denied'],
-    ['the audit trail', () => sql`SELECT id FROM audit_logs`, 'denied'],
+  const ANONYMOUS_READS: [string, number | 'denied', (x: Fixtures) => SQL][] = [
+    ['public profile columns', 2, (x) => sql`SELECT id, handle, display_name FROM users WHERE id IN (${x.a}, ${x.b})`],
+    ['emails', 'denied', (x) => sql`SELECT email FROM users WHERE id = ${x.a}`],
+    ['an email through current_rider_email()', 'denied', () => sql`SELECT current_rider_email()`],
+    ['sessions', 'denied', () => sql`SELECT id FROM sessions`],
+    ['spots', 2, (x) => sql`SELECT id FROM spots WHERE id IN (${x.aSpot}, ${x.bSpot})`],
+    ['live check-ins', 2, (x) => sql`SELECT id FROM checkins WHERE id IN (${x.aCheckin}, ${x.bCheckin})`],
+    ['saved spots', 'denied', () => sql`SELECT spot_id FROM saved_spots`],
+    ['the achievement catalogue', 1, (x) => sql`SELECT id FROM achievements WHERE id = ${x.achievement}`],
+    ['progress', 'denied', () => sql`SELECT progress FROM user_achievements`],
+    ['the audit trail', 'denied', () => sql`SELECT id FROM audit_logs`],
   ];
 
-  it.for(ANONYMOUS_READS)('anonymous reads %s: %s', async ([_, statement, expected], { t }) => {
+  it.for(ANONYMOUS_READS)('anonymous reads %s: %s', async ([_, expected, statement], { t }) => {
     const outcome = await runAs(t, 'anonymous', [statement(f)]).then(
       ([rows]) => ({ count: rows!.length }),
       (error: unknown) => ({ code: asDatabaseRefusal(error)?.code, error: String(error) }),
