@@ -60,26 +60,35 @@ type AnyDb = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 export type Tx<D> = D extends PgDatabase<infer H, infer S, infer R> ? PgTransaction<H, S, R> : never;
 
 /**
+ * The schema search path of every request, transaction-local: `pg_temp` last,
+ * so a temporary table (which any role may create, and which lives as long as
+ * the pooled connection) cannot stand in for a real table of a later request,
+ * whatever search_path a previous request left at session level.
+ */
+export const REQUEST_SEARCH_PATH = 'public, pg_temp';
+
+/**
  * The one statement that makes the rest of a transaction a rider's: the role
- * becomes `authenticated`, the rider claim and the audit actor are set, all
- * three transaction-local (`set_config(..., true)`). `asRider()` runs it first
- * in an interactive transaction; a driver without one (neon-http) sends it as
- * the first statement of a batch, which runs as one transaction.
+ * becomes `authenticated`, the rider claim and the audit actor are set, and
+ * the search path pinned, all transaction-local (`set_config(..., true)`).
+ * `asRider()` runs it first in an interactive transaction; a driver without
+ * one (neon-http) sends it as the first statement of a batch, which runs as
+ * one transaction.
  */
 export function riderContext(riderId: string): SQL {
   assertUuid('rider id', riderId);
   const claims = JSON.stringify({ sub: riderId.toLowerCase(), role: ROLES.authenticated });
-  return sql`SELECT set_config(${RIDER_CLAIMS_SETTING}, ${claims}, true), set_config(${ACTOR_SETTING}, ${riderId}, true), set_config('role', ${ROLES.authenticated}, true)`;
+  return sql`SELECT set_config(${RIDER_CLAIMS_SETTING}, ${claims}, true), set_config(${ACTOR_SETTING}, ${riderId}, true), set_config('search_path', ${REQUEST_SEARCH_PATH}, true), set_config('role', ${ROLES.authenticated}, true)`;
 }
 
 /**
  * The statement that makes the rest of a transaction anonymous: the role
- * becomes `anonymous`, and the rider claim and actor are emptied
- * transaction-locally, so a value left on a pooled connection at session
- * level cannot make an anonymous request someone's.
+ * becomes `anonymous`, the search path is pinned, and the rider claim and
+ * actor are emptied, all transaction-local, so a value left on a pooled
+ * connection at session level cannot make an anonymous request someone's.
  */
 export function anonymousContext(): SQL {
-  return sql`SELECT set_config(${RIDER_CLAIMS_SETTING}, '', true), set_config(${ACTOR_SETTING}, '', true), set_config('role', ${ROLES.anonymous}, true)`;
+  return sql`SELECT set_config(${RIDER_CLAIMS_SETTING}, '', true), set_config(${ACTOR_SETTING}, '', true), set_config('search_path', ${REQUEST_SEARCH_PATH}, true), set_config('role', ${ROLES.anonymous}, true)`;
 }
 
 /**
