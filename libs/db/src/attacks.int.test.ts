@@ -4,9 +4,9 @@ import { describe, expect, inject } from 'vitest';
 import { createAchievement } from '@skatehubba/gamification/factories';
 import { recordProgress } from '@skatehubba/gamification';
 import { createSession, createUser } from '@skatehubba/identity/factories';
-import { anonymousContext, DataRuleError, rowsOf } from '@skatehubba/schema-kit';
+import { anonymousContext, DataRuleError, riderContext, rowsOf } from '@skatehubba/schema-kit';
 import { createCheckin, createSpot, saveSpot } from '@skatehubba/spots/factories';
-import { asDatabaseRefusal, databaseTest, runAs, type TestDatabase } from '@skatehubba/testing';
+import { asDatabaseRefusal, databaseTest, hasSessions, runAs, type TestDatabase } from '@skatehubba/testing';
 import { toDataRuleError } from './errors';
 import * as schema from './schema';
 
@@ -459,6 +459,47 @@ describe('a connection with no rider set', () => {
         await session.query('COMMIT');
         expect(seen).toEqual({ rider: null, actor: null });
       } finally {
+        await session.close();
+      }
+    },
+  );
+
+  // Any role may create a temporary table (PUBLIC holds TEMPORARY on the
+  // database), and it lives as long as the connection, which a pool hands to
+  // the next request. Unqualified names look in pg_temp first unless the
+  // search path lists it, so the context statement pins the path
+  // transaction-locally with pg_temp last.
+  it.skipIf(!hasSessions())(
+    "a temp table and search_path left on a pooled connection do not shadow the next request's tables",
+    async ({ t }) => {
+      // Servers: one raw session as the API's login. PGlite: its one session (the context switches the role).
+      const session = await t.connect(engine === 'pglite' ? 'admin' : 'app');
+      const dialect = new PgDialect();
+      const run = (statement: SQL) => {
+        const query = dialect.sqlToQuery(statement);
+        return session.query(query.sql, query.params);
+      };
+      try {
+        // Rider A's request leaves a users table of its own, first on a session-level path; committed.
+        await session.query('BEGIN');
+        await run(riderContext(f.a));
+        await session.query('CREATE TEMP TABLE users (id uuid, handle text, email text, display_name text)');
+        await session.query('SET search_path = pg_temp, public');
+        await session.query('COMMIT');
+        // The next requests on the same connection read (and would write) the real table.
+        for (const context of [riderContext(f.b), anonymousContext()]) {
+          await session.query('BEGIN');
+          await run(context);
+          const rows = await run(sql`SELECT id FROM users WHERE id = ${f.b}`);
+          await session.query('COMMIT');
+          expect(rows).toEqual([{ id: f.b }]);
+        }
+      } finally {
+        await session.query('ROLLBACK');
+        if (engine === 'pglite') {
+          await session.query('DROP TABLE IF EXISTS pg_temp.users');
+          await session.query('RESET search_path');
+        }
         await session.close();
       }
     },
