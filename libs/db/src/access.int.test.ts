@@ -8,7 +8,7 @@ import { createSession, createUser, hashSessionToken, uniqueSuffix } from '@skat
 import { asAnonymous, asRider, DataRuleError, riderContext, rowsOf } from '@skatehubba/schema-kit';
 import { archiveSpot } from '@skatehubba/spots';
 import { createCheckin, createSpot, saveSpot } from '@skatehubba/spots/factories';
-import { asDatabaseRefusal, databaseTest, hasSessions, type TestDatabase } from '@skatehubba/testing';
+import { asDatabaseRefusal, databaseTest, hasSessions, runAs, type TestDatabase } from '@skatehubba/testing';
 import { toDataRuleError } from './errors';
 import * as schema from './schema';
 import { achievements, auditLogs, checkins, savedSpots, sessions, spots, userAchievements, users } from './schema';
@@ -87,14 +87,15 @@ describe('sessions', () => {
     expect(after.find((s) => s.id === theirs.id)!.revoked_at).toBeNull();
   });
 
-  withSessions("signing out everywhere (an UPDATE with no WHERE) revokes the rider's own sessions and no one else's", async ({ t }) => {
+  // Every engine: on neon-http through runAs()'s batch.
+  it("signing out everywhere (an UPDATE with no WHERE) revokes the rider's own sessions and no one else's", async ({ t }) => {
     const [a, b] = await riders(t);
     const mine = [(await createSession(t.db, a)).id, (await createSession(t.db, a)).id];
     const theirs = (await createSession(t.db, b)).id;
     // No WHERE and no RETURNING: the statement reads no column, so the read
     // policy does not apply and only the revoke policy's USING clause stands
     // between rider A and every session.
-    await asRider(t.app, a, (tx) => tx.update(sessions).set({ revoked_at: sql`now()` }));
+    await runAs(t, { rider: a }, [sql`UPDATE sessions SET revoked_at = now()`]);
     const after = await t.db
       .select({ id: sessions.id, revoked: sql<boolean>`${sessions.revoked_at} IS NOT NULL` })
       .from(sessions)
