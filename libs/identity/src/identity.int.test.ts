@@ -198,7 +198,10 @@ describe('lookups the app role makes before and after it knows the rider', () =>
     const rider = await createUser(t.db);
     const live = await createSession(t.db, rider.id);
     const revoked = await createSession(t.db, rider.id);
-    await t.db.update(sessions).set({ revoked_at: sql`now()` }).where(eq(sessions.id, revoked.id));
+    await t.db
+      .update(sessions)
+      .set({ revoked_at: sql`now()` })
+      .where(eq(sessions.id, revoked.id));
     const created_at = new Date(Date.now() - 2 * 86_400_000);
     const expired = await createSession(t.db, rider.id, { created_at, expires_at: new Date(created_at.getTime() + 86_400_000) });
     const lookup = (hash: string) => asAnonymous(t.app, (tx) => sessionByTokenHash(tx, hash));

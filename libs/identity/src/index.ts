@@ -4,3 +4,4 @@ export * from './sessions';
 export * from './validation';
 export * from './refusals';
 export * from './lookups';
+export * from './writes';

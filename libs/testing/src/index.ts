@@ -5,3 +5,4 @@ export * from './errors';
 export * from './agreement';
 export * from './arbitraries';
 export * from './access';
+export * from './app-role';
