@@ -3,11 +3,11 @@ import type { NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { describe, expect, inject } from 'vitest';
 import { recordProgress } from '@skatehubba/gamification';
 import { createAchievement } from '@skatehubba/gamification/factories';
-import { currentRiderEmail, sessionByTokenHash } from '@skatehubba/identity';
-import { createSession, createUser, hashSessionToken, uniqueSuffix } from '@skatehubba/identity/factories';
+import { currentRiderEmail, sessionByTokenHash, userWrites } from '@skatehubba/identity';
+import { buildUser, createSession, createUser, hashSessionToken } from '@skatehubba/identity/factories';
 import { asAnonymous, asRider, DataRuleError, riderContext, rowsOf } from '@skatehubba/schema-kit';
-import { archiveSpot } from '@skatehubba/spots';
-import { createCheckin, createSpot, saveSpot } from '@skatehubba/spots/factories';
+import { archiveSpot, checkinWrites, savedSpotWrites, spotWrites } from '@skatehubba/spots';
+import { buildCheckin, buildSpot, createCheckin, createSpot, saveSpot } from '@skatehubba/spots/factories';
 import { asDatabaseRefusal, databaseTest, hasSessions, runAs, type TestDatabase } from '@skatehubba/testing';
 import { toDataRuleError } from './errors';
 import * as schema from './schema';
@@ -23,11 +23,9 @@ import { achievements, auditLogs, checkins, savedSpots, sessions, spots, userAch
 // no interactive transaction: these tests skip it, and the last block shows
 // the same isolation through a batch (one transaction) led by riderContext().
 //
-// The rider's writes name the columns the role may write. drizzle's insert()
-// lists every column of the table and sends DEFAULT for the ones not given
-// (id, created_at, updated_at, ...), and a column-level INSERT grant refuses
-// DEFAULT on an ungranted column too, so the app cannot insert through
-// insert() on any table with server-owned columns.
+// The rider's inserts go through the write tables (checkinWrites, ...): drizzle
+// names every column of a table it inserts into, and the column grants refuse
+// even DEFAULT for a server-owned one.
 const it = databaseTest(schema);
 const engine = inject('engine');
 const withSessions = it.skipIf(!hasSessions());
@@ -130,7 +128,7 @@ describe('saved spots and progress: a rider reads and writes only their own', ()
       await asRider(t.app, a, (tx) => tx.select({ user_id: savedSpots.user_id, spot_id: savedSpots.spot_id }).from(savedSpots)),
     ).toEqual([{ user_id: a, spot_id: s1 }]);
     // Save and unsave as themself.
-    await asRider(t.app, a, (tx) => tx.execute(sql`INSERT INTO saved_spots (user_id, spot_id) VALUES (${a}, ${s2})`));
+    await asRider(t.app, a, (tx) => tx.insert(savedSpotWrites).values({ user_id: a, spot_id: s2 }));
     const unsaved = await asRider(t.app, a, (tx) =>
       tx.delete(savedSpots).where(eq(savedSpots.spot_id, s1)).returning({ user_id: savedSpots.user_id }),
     );
@@ -194,12 +192,11 @@ describe('checkins', () => {
     const [a, b] = await riders(t);
     const spot = (await createSpot(t.db)).id;
     const theirs = (await createCheckin(t.db, b, spot)).id;
-    const [mine] = rowsOf<{ id: string; user_id: string; created_at: string | Date }>(
-      await asRider(t.app, a, (tx) =>
-        tx.execute(
-          sql`INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance) VALUES (${a}, ${spot}, 'kickflip', 'landed', 'regular') RETURNING id, user_id, created_at`,
-        ),
-      ),
+    const [mine] = await asRider(t.app, a, (tx) =>
+      tx
+        .insert(checkinWrites)
+        .values(buildCheckin(a, spot))
+        .returning({ id: sql<string>`id`, user_id: checkinWrites.user_id, created_at: sql<string>`created_at` }),
     );
     expect(mine!.user_id).toBe(a);
     expect(Math.abs(new Date(mine!.created_at).getTime() - Date.now())).toBeLessThan(60_000);
@@ -213,13 +210,7 @@ describe('checkins', () => {
     expect(await t.db.select({ trick: checkins.trick }).from(checkins).where(eq(checkins.id, theirs))).toEqual([{ trick: 'kickflip' }]);
     // Checking in as someone else: the policy refuses the new row.
     expect(
-      await refusal(
-        asRider(t.app, a, (tx) =>
-          tx.execute(
-            sql`INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance) VALUES (${b}, ${spot}, 'ollie', 'landed', 'regular')`,
-          ),
-        ),
-      ),
+      await refusal(asRider(t.app, a, (tx) => tx.insert(checkinWrites).values(buildCheckin(b, spot, { trick: 'ollie' })))),
     ).toMatchObject({ code: '42501', rule: 'not_your_checkin', kind: 'forbidden' });
   });
 
@@ -262,14 +253,8 @@ describe('users', () => {
 
   withSessions('a rider signs up only as themself, and edits only their own profile', async ({ t }) => {
     const [b] = await riders(t);
-    const n = uniqueSuffix();
     const newRider = crypto.randomUUID();
-    const signUp = (as: string, id: string) =>
-      asRider(t.app, as, (tx) =>
-        tx.execute(
-          sql`INSERT INTO users (id, handle, email, display_name) VALUES (${id}, ${`new_${n}_${id.slice(0, 4)}`}, ${`new.${n}.${id.slice(0, 4)}@example.test`}, 'New')`,
-        ),
-      );
+    const signUp = (as: string, id: string) => asRider(t.app, as, (tx) => tx.insert(userWrites).values({ ...buildUser(), id }));
     await signUp(newRider, newRider);
     expect(await t.db.select({ id: users.id }).from(users).where(eq(users.id, newRider))).toEqual([{ id: newRider }]);
     const someoneElse = crypto.randomUUID();
@@ -292,9 +277,12 @@ describe('spots and achievements', () => {
     const [a, b] = await riders(t);
     const create = (createdBy: string | null) =>
       asRider(t.app, a, (tx) =>
-        tx.execute(sql`INSERT INTO spots (name, latitude, longitude, created_by) VALUES ('Ledge', 1, 2, ${createdBy}) RETURNING id`),
+        tx
+          .insert(spotWrites)
+          .values(buildSpot({ created_by: createdBy }))
+          .returning({ id: sql<string>`id` }),
       );
-    const [mine] = rowsOf<{ id: string }>(await create(a));
+    const [mine] = await create(a);
     for (const createdBy of [b, null]) {
       expect(await refusal(create(createdBy))).toMatchObject({ code: '42501', rule: 'not_your_spot', kind: 'forbidden' });
     }
@@ -353,15 +341,14 @@ describe('audit trail', () => {
     const [a] = await riders(t);
     const spot = (await createSpot(t.db, { created_by: a })).id;
     const achievement = (await createAchievement(t.db, { goal: 5 })).id;
-    const [checkin] = rowsOf<{ id: string }>(
-      await asRider(t.app, a, async (tx) => {
-        await tx.update(spots).set({ name: 'Audited' }).where(eq(spots.id, spot));
-        await recordProgress(tx, a, achievement, 1);
-        return tx.execute(
-          sql`INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance) VALUES (${a}, ${spot}, 'kickflip', 'landed', 'regular') RETURNING id`,
-        );
-      }),
-    );
+    const [checkin] = await asRider(t.app, a, async (tx) => {
+      await tx.update(spots).set({ name: 'Audited' }).where(eq(spots.id, spot));
+      await recordProgress(tx, a, achievement, 1);
+      return tx
+        .insert(checkinWrites)
+        .values(buildCheckin(a, spot))
+        .returning({ id: sql<string>`id` });
+    });
     await asRider(t.app, a, (tx) => archiveSpot(tx, spot));
     const trail = await t.db
       .select({
@@ -414,7 +401,7 @@ describe('neon-http: a batch is one transaction, led by the same rider context',
     const spot = (await createSpot(t.db)).id;
     const batch = app(t).batch([
       app(t).execute(riderContext(a)),
-      app(t).execute(sql`INSERT INTO saved_spots (user_id, spot_id) VALUES (${a}, ${spot})`),
+      app(t).insert(savedSpotWrites).values({ user_id: a, spot_id: spot }),
       app(t).execute(
         sql`INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance) VALUES (${b}, ${spot}, 'kickflip', 'landed', 'regular')`,
       ),
