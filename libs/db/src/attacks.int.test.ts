@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import type { NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, inject } from 'vitest';
 import { createAchievement } from '@skatehubba/gamification/factories';
@@ -341,6 +342,14 @@ const ATTACKS: [string, Attack][] = [
   ['SET ROLE skatehubba_owner', { statements: one(() => sql`SET ROLE skatehubba_owner`), outcome: PRIVILEGE, serverOnly: true }],
   ['SET ROLE skatehubba_readonly', { statements: one(() => sql`SET ROLE skatehubba_readonly`), outcome: PRIVILEGE, serverOnly: true }],
   [
+    "SET ROLE NONE, then read rider B's sessions as the bare login",
+    {
+      statements: (x) => [sql`SET ROLE NONE`, sql`SELECT id FROM sessions WHERE user_id = ${x.b}`],
+      outcome: PRIVILEGE,
+      serverOnly: true,
+    },
+  ],
+  [
     "RESET ROLE, then read rider B's sessions as the bare login",
     {
       statements: (x) => [sql`RESET ROLE`, sql`SELECT id FROM sessions WHERE user_id = ${x.b}`],
@@ -388,12 +397,24 @@ describe('attacks as the app role with rider A set', () => {
   });
 });
 
-/** Runs `statement` as the API's login with no rider and no role switch: a bare skatehubba_app. */
+/**
+ * Runs `statement` as the API's login itself, no rider and no role switch: a
+ * bare skatehubba_app. `SET LOCAL ROLE NONE` makes that explicit, whatever
+ * role a connection of the login starts as (a role-level default, `ALTER ROLE
+ * skatehubba_app SET role = ...`, is per cluster and outside the migrations).
+ */
 async function asBareLogin(t: TestDatabase<typeof schema>, statement: SQL): Promise<unknown[]> {
-  if (engine !== 'pglite') return rowsOf(await t.app.execute(statement));
-  // PGlite's one session is a superuser; SET LOCAL ROLE shows the role's own privileges.
-  return t.db.transaction(async (tx) => {
-    await tx.execute(sql`SET LOCAL ROLE skatehubba_app`);
+  if (engine === 'neon-http') {
+    const app = t.app as unknown as NeonHttpDatabase<typeof schema>;
+    const [, rows] = await app.batch([app.execute(sql`SET LOCAL ROLE NONE`), app.execute(statement)]);
+    return rowsOf(rows);
+  }
+  // PGlite's one session is a superuser: SET LOCAL ROLE shows the login role's own privileges.
+  const db = engine === 'pglite' ? t.db : t.app;
+  return db.transaction(async (tx) => {
+    await tx.execute(engine === 'pglite' ? sql`SET LOCAL ROLE skatehubba_app` : sql`SET LOCAL ROLE NONE`);
+    const [who] = rowsOf<{ role: string }>(await tx.execute(sql`SELECT current_user AS role`));
+    expect(who!.role).toBe('skatehubba_app');
     return rowsOf(await tx.execute(statement));
   });
 }
@@ -422,6 +443,7 @@ describe('a connection with no rider set', () => {
     async ({ t }) => {
       const session = await t.connect('app');
       try {
+        await session.query('SET ROLE NONE');
         expect(await session.query('SELECT session_user, current_user')).toEqual([
           { session_user: 'skatehubba_app', current_user: 'skatehubba_app' },
         ]);
