@@ -121,8 +121,11 @@ async function openAppPool(database: string, max: number): Promise<pg.Pool> {
   }
   const appPool = new pg.Pool({ connectionString: appLoginUrl(urlFor(database)), max });
   appPool.on('error', reportIdleError);
-  const { rows: who } = await appPool.query<{ user: string }>('SELECT current_user AS user');
-  if (who[0]!.user !== ROLES.app) throw new Error(`expected to log in as ${ROLES.app}, got ${who[0]!.user}`);
+  // The login is skatehubba_app; its sessions start as anonymous (migration 0006).
+  const { rows: who } = await appPool.query<{ user: string; role: string }>('SELECT session_user AS user, current_user AS role');
+  if (who[0]!.user !== ROLES.app || who[0]!.role !== ROLES.anonymous) {
+    throw new Error(`expected to log in as ${ROLES.app} acting as ${ROLES.anonymous}, got ${who[0]!.user} acting as ${who[0]!.role}`);
+  }
   return appPool;
 }
 
