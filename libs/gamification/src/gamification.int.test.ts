@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
-import { databaseTest, expectRefused } from '@skatehubba/testing';
+import { asAppRider, databaseTest, expectRefused, hasSessions } from '@skatehubba/testing';
 import { achievements } from './achievements';
 import { buildAchievement, createAchievement } from './factories';
 import { AchievementNotFoundError, recordProgress } from './progress';
@@ -12,6 +12,8 @@ import { achievementInsertSchema, userAchievementInsertSchema } from './validati
 
 // Integration: the gamification team's rules on a real engine, and
 // recordProgress() under concurrency where the engine has more than one connection.
+// Fixtures come from the admin login; recordProgress() runs as the API runs it,
+// on the app login as the rider (asAppRider), through record_progress()'s guard.
 const schema = { users, achievements, userAchievements };
 const it = databaseTest(schema);
 
@@ -106,7 +108,7 @@ describe('user_achievements rules', () => {
   it('refuses deleting an achievement riders have progress on (RESTRICT) and keeps both rows', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db);
-    await recordProgress(t.db, rider.id, a.id);
+    await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id));
     await expectRefused(t.db.delete(achievements).where(eq(achievements.id, a.id)), 'user_achievements_achievement_fk');
     expect(await t.db.select().from(achievements).where(eq(achievements.id, a.id))).toHaveLength(1);
     expect(await t.db.select().from(userAchievements).where(eq(userAchievements.achievement_id, a.id))).toHaveLength(1);
@@ -115,8 +117,8 @@ describe('user_achievements rules', () => {
   it('cascades a goal change to every rider, and refuses one that would contradict an unlock', async ({ t }) => {
     const [r1, r2] = [await createUser(t.db), await createUser(t.db)];
     const a = await createAchievement(t.db, { goal: 10 });
-    await recordProgress(t.db, r1.id, a.id, 4);
-    await recordProgress(t.db, r2.id, a.id, 2);
+    await asAppRider(t, r1.id, (db) => recordProgress(db, r1.id, a.id, 4));
+    await asAppRider(t, r2.id, (db) => recordProgress(db, r2.id, a.id, 2));
 
     // 10 -> 8: nobody reaches it, so the goal moves on both rows.
     await t.db.update(achievements).set({ goal: 8 }).where(eq(achievements.id, a.id));
@@ -135,7 +137,7 @@ describe('user_achievements rules', () => {
   it('erasing a rider removes their progress and keeps the achievement', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db);
-    await recordProgress(t.db, rider.id, a.id);
+    await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id));
     await t.db.delete(users).where(eq(users.id, rider.id));
     expect(await t.db.select().from(userAchievements).where(eq(userAchievements.user_id, rider.id))).toEqual([]);
     expect(await t.db.select().from(achievements).where(eq(achievements.id, a.id))).toHaveLength(1);
@@ -146,35 +148,57 @@ describe('recordProgress()', () => {
   it('creates the row, adds up, and unlocks once when the goal is reached', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db, { goal: 3 });
-    const first = await recordProgress(t.db, rider.id, a.id);
+    const first = await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id));
     expect(first).toMatchObject({ progress: 1, unlocked_at: null, justUnlocked: false });
-    expect(await recordProgress(t.db, rider.id, a.id)).toMatchObject({ progress: 2, justUnlocked: false });
-    const third = await recordProgress(t.db, rider.id, a.id);
+    expect(await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id))).toMatchObject({ progress: 2, justUnlocked: false });
+    const third = await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id));
     expect(third).toMatchObject({ progress: 3, justUnlocked: true });
     expect(third.unlocked_at).toBeInstanceOf(Date);
-    const fourth = await recordProgress(t.db, rider.id, a.id, 5);
+    const fourth = await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id, 5));
     expect(fourth).toMatchObject({ progress: 8, justUnlocked: false, unlocked_at: third.unlocked_at });
   });
 
   it('unlocks on the first call when one step reaches the goal', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db, { goal: 3 });
-    expect(await recordProgress(t.db, rider.id, a.id, 3)).toMatchObject({ progress: 3, justUnlocked: true });
+    expect(await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id, 3))).toMatchObject({ progress: 3, justUnlocked: true });
   });
 
   it('throws AchievementNotFoundError for a missing achievement and RangeError for a bad step', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db);
-    await expect(recordProgress(t.db, rider.id, MISSING)).rejects.toBeInstanceOf(AchievementNotFoundError);
+    await expect(asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, MISSING))).rejects.toBeInstanceOf(AchievementNotFoundError);
     for (const by of [0, -1, 1.5, Number.NaN]) {
-      await expect(recordProgress(t.db, rider.id, a.id, by)).rejects.toBeInstanceOf(RangeError);
+      await expect(asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id, by))).rejects.toBeInstanceOf(RangeError);
     }
     expect(await t.db.select().from(userAchievements).where(eq(userAchievements.user_id, rider.id))).toEqual([]);
   });
 
+  it.skipIf(!hasSessions())("refuses a rider's progress for another rider (progress_not_yours) and changes nothing", async ({ t }) => {
+    const [rider, other] = [await createUser(t.db), await createUser(t.db)];
+    const a = await createAchievement(t.db, { goal: 1 });
+    await expect(asAppRider(t, rider.id, (db) => recordProgress(db, other.id, a.id))).rejects.toMatchObject({
+      name: 'DataRuleError',
+      rule: 'progress_not_yours',
+      kind: 'forbidden',
+      sqlstate: '42501',
+      constraint: 'record_progress_rider_guard',
+    });
+    expect(await t.db.select().from(userAchievements).where(eq(userAchievements.user_id, other.id))).toEqual([]);
+  });
+
+  it("lets staff (the owner login, no rider) record anyone's progress", async ({ t }) => {
+    const rider = await createUser(t.db);
+    const a = await createAchievement(t.db, { goal: 2 });
+    expect(await recordProgress(t.db, rider.id, a.id)).toMatchObject({ progress: 1, justUnlocked: false });
+  });
+
   it('refuses progress for a missing rider (user_achievements_user_id_fk)', async ({ t }) => {
     const a = await createAchievement(t.db);
-    await expectRefused(recordProgress(t.db, MISSING, a.id), 'user_achievements_user_id_fk');
+    await expectRefused(
+      asAppRider(t, MISSING, (db) => recordProgress(db, MISSING, a.id)),
+      'user_achievements_user_id_fk',
+    );
   });
 
   // 16 callers x 25 steps. On PGlite (one connection) the calls interleave on
@@ -188,7 +212,7 @@ describe('recordProgress()', () => {
     const results = await Promise.all(
       Array.from({ length: callers }, async () => {
         const mine = [];
-        for (let i = 0; i < steps; i++) mine.push(await recordProgress(t.db, rider.id, a.id));
+        for (let i = 0; i < steps; i++) mine.push(await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id)));
         return mine;
       }),
     );
@@ -216,9 +240,9 @@ describe('achievementsOf()', () => {
     const gold = await createAchievement(t.db, { tier: 'gold', goal: 2 });
     const bronze = await createAchievement(t.db, { tier: 'bronze', goal: 5 });
     const legendary = await createAchievement(t.db, { tier: 'legendary', goal: 100 });
-    await recordProgress(t.db, rider.id, bronze.id, 3);
-    await recordProgress(t.db, rider.id, gold.id, 2);
-    await recordProgress(t.db, rider.id, legendary.id, 1);
+    await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, bronze.id, 3));
+    await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, gold.id, 2));
+    await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, legendary.id, 1));
     const list = await achievementsOf(t.db, rider.id);
     expect(list.map((a) => [a.slug, a.tier, a.progress, a.goal, a.unlockedAt !== null])).toEqual([
       [gold.slug, 'gold', 2, 2, true],

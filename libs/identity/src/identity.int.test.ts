@@ -1,7 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { databaseTest, expectRefused, type TestDatabase } from '@skatehubba/testing';
+import { asAnonymous, asRider } from '@skatehubba/schema-kit';
+import { databaseTest, expectRefused, hasSessions, type TestDatabase } from '@skatehubba/testing';
 import { buildSession, buildUser, createSession, createUser, hashSessionToken } from './factories';
+import { currentRiderEmail, sessionByTokenHash } from './lookups';
 import { sessions, type NewSession } from './sessions';
 import { users, type NewUser } from './users';
 import { sessionInsertSchema, userInsertSchema } from './validation';
@@ -187,6 +189,35 @@ describe('sessions', () => {
 
   it('refuses a session for a user that does not exist (sessions_user_id_fk)', async ({ t }) => {
     await expectRefused(createSession(t.db, '00000000-0000-4000-8000-000000000000'), 'sessions_user_id_fk');
+  });
+});
+
+// As the API's login (t.app): a LOGIN role on servers; PGlite shows the policies through SET LOCAL ROLE only.
+describe('lookups the app role makes before and after it knows the rider', () => {
+  it.skipIf(!hasSessions())('finds a live session by token hash as anonymous, and nothing once revoked or expired', async ({ t }) => {
+    const rider = await createUser(t.db);
+    const live = await createSession(t.db, rider.id);
+    const revoked = await createSession(t.db, rider.id);
+    await t.db
+      .update(sessions)
+      .set({ revoked_at: sql`now()` })
+      .where(eq(sessions.id, revoked.id));
+    const created_at = new Date(Date.now() - 2 * 86_400_000);
+    const expired = await createSession(t.db, rider.id, { created_at, expires_at: new Date(created_at.getTime() + 86_400_000) });
+    const lookup = (hash: string) => asAnonymous(t.app, (tx) => sessionByTokenHash(tx, hash));
+    expect(await lookup(hashSessionToken(live.token))).toEqual({ sessionId: live.id, userId: rider.id, expiresAt: live.expires_at });
+    expect(await lookup(revoked.token_hash)).toBeNull();
+    expect(await lookup(expired.token_hash)).toBeNull();
+    // The token itself is not its hash: nothing.
+    expect(await lookup(live.token)).toBeNull();
+  });
+
+  it.skipIf(!hasSessions())('gives a rider their own email and no one else any', async ({ t }) => {
+    const rider = await createUser(t.db);
+    await createUser(t.db);
+    expect(await asRider(t.app, rider.id, (tx) => currentRiderEmail(tx))).toBe(rider.email);
+    // anonymous has no EXECUTE on current_rider_email(): refused, not an empty answer.
+    await expect(asAnonymous(t.app, (tx) => currentRiderEmail(tx))).rejects.toMatchObject({ cause: { code: '42501' } });
   });
 });
 

@@ -3,3 +3,5 @@ export * from './users';
 export * from './sessions';
 export * from './validation';
 export * from './refusals';
+export * from './lookups';
+export * from './writes';

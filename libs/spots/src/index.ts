@@ -7,3 +7,4 @@ export * from './archive';
 export * from './validation';
 export * from './refusals';
 export * from './queries';
+export * from './writes';

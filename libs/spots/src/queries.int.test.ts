@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
-import { databaseTest } from '@skatehubba/testing';
+import { asAppAnonymous, asAppRider, databaseTest, hasSessions } from '@skatehubba/testing';
 import { checkins, type Checkin } from './checkins';
 import { createCheckin, createSpot, saveSpot } from './factories';
 import {
@@ -20,7 +20,10 @@ import { savedSpots } from './saved-spots';
 import { spots } from './spots';
 
 // Integration: the hot read paths return exactly what their definitions say,
-// checked against a computation over all rows in JS.
+// checked against a computation over all rows in JS. Fixtures are written by
+// the admin login (they set created_at, which no app role may); every read
+// runs as the API runs it, on the app login as anonymous or as the rider, so
+// the policies are part of what is checked.
 const schema = { users, spots, checkins, savedSpots };
 const it = databaseTest(schema);
 
@@ -74,7 +77,7 @@ describe('spotFeed() and riderHistory()', () => {
       .returning();
     await t.query(sql`UPDATE checkins SET archived_at = now() WHERE id = ${archived!.id}`);
 
-    const pages = await allPages((after) => spotFeed(t.db, spot.id, { limit: 4, after }));
+    const pages = await allPages((after) => asAppAnonymous(t, (db) => spotFeed(db, spot.id, { limit: 4, after })));
     const seen = pages.flat();
     const expected = await t.query<{ id: string }>(
       sql`SELECT id FROM checkins WHERE spot_id = ${spot.id} AND archived_at IS NULL ORDER BY created_at DESC, id DESC`,
@@ -83,7 +86,9 @@ describe('spotFeed() and riderHistory()', () => {
     expect(seen).toHaveLength(7 * 6);
     expect(pages.slice(0, -1).every((p) => p.length === 4)).toBe(true);
 
-    const history = (await allPages((after) => riderHistory(t.db, riders[0]!.id, { limit: 2, after }))).flat();
+    const history = (
+      await allPages((after) => asAppRider(t, riders[0]!.id, (db) => riderHistory(db, riders[0]!.id, { limit: 2, after })))
+    ).flat();
     expect(history.map((c) => c.id)).toEqual(
       (
         await t.query<{ id: string }>(
@@ -136,7 +141,7 @@ describe('spotsNear()', () => {
     ['near the pole', { latitude: 89.95, longitude: 120 }, 20_000],
     ['a tiny radius', centres[0]!, 150],
   ] as const)('matches a brute-force great-circle search around %s', async ([_, point, radiusM], { t }) => {
-    const found = await spotsNear(t.db, { ...point, radiusM, limit: 500 });
+    const found = await asAppAnonymous(t, (db) => spotsNear(db, { ...point, radiusM, limit: 500 }));
     const expected = field
       .filter((s) => !s.archived)
       .map((s) => ({ id: s.id, distanceM: greatCircleMeters(point.latitude, point.longitude, s.latitude, s.longitude) }))
@@ -184,7 +189,10 @@ describe('savedSpotsOf()', () => {
       .update(spots)
       .set({ archived_at: sql`now()` })
       .where(eq(spots.id, b.id));
-    const saved = await savedSpotsOf(t.db, rider.id);
+    const saved = await asAppRider(t, rider.id, (db) => savedSpotsOf(db, rider.id));
+    // Another rider asking for this rider's list gets nothing: saved_spots_own_pol.
+    const other = await createUser(t.db);
+    if (hasSessions()) expect(await asAppRider(t, other.id, (db) => savedSpotsOf(db, rider.id))).toEqual([]);
     expect(saved.map((s) => s.id)).toEqual([c.id, a.id]);
     expect(saved[0]!.savedAt).toBeInstanceOf(Date);
   });
@@ -213,11 +221,11 @@ describe('leaderboards', () => {
     }
     await t.query(sql`UPDATE checkins SET archived_at = now() WHERE user_id = ${r3.id}`);
 
-    expect(await spotLeaderboard(t.db, s1.id, { asOf })).toEqual([
+    expect(await asAppAnonymous(t, (db) => spotLeaderboard(db, s1.id, { asOf }))).toEqual([
       { userId: r1.id, landed: 3 },
       { userId: r2.id, landed: 2 },
     ]);
-    const all = await leaderboard(t.db, { asOf, limit: 100 });
+    const all = await asAppAnonymous(t, (db) => leaderboard(db, { asOf, limit: 100 }));
     const mine = all.filter((e) => [r1.id, r2.id, r3.id].includes(e.userId));
     expect(mine).toEqual([
       { userId: r2.id, landed: 4 },

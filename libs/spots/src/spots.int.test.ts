@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
-import { asDatabaseRefusal, databaseTest, expectRefused, hasSessions, type TestDatabase } from '@skatehubba/testing';
+import { asAppRider, asDatabaseRefusal, databaseTest, expectRefused, hasSessions, type TestDatabase } from '@skatehubba/testing';
 import { archiveSpot } from './archive';
 import { checkins } from './checkins';
 import { CHECKIN_DEDUPE_WINDOW_MS } from './constants';
@@ -11,6 +11,7 @@ import { buildCheckin, buildSpot, createCheckin, createSpot, saveSpot, signedMed
 import { savedSpots } from './saved-spots';
 import { spots } from './spots';
 import { checkinInsertSchema, spotInsertSchema } from './validation';
+import { checkinWrites } from './writes';
 
 // Integration: the spots team's rules (coordinates, media URLs, the duplicate
 // check-in window, active spots only, delete rules, archival) on a real engine.
@@ -248,11 +249,13 @@ describe('saved spots', () => {
   });
 });
 
-// archiveSpot() is one interactive transaction: not on neon-http.
+// archiveSpot() is one interactive transaction: not on neon-http. It runs as
+// the API runs it: on the app login as the spot's creator (asAppRider).
 describe.skipIf(!hasSessions())('archiveSpot()', () => {
   it('archives the spot and every live check-in at the same instant and deletes nothing', async ({ t }) => {
     const riders = [await createUser(t.db), await createUser(t.db), await createUser(t.db)];
-    const spot = await createSpot(t.db);
+    const creator = riders[2]!;
+    const spot = await createSpot(t.db, { created_by: creator.id });
     const other = await createSpot(t.db);
     for (const [i, rider] of riders.entries()) {
       await createCheckin(t.db, rider.id, spot.id, { created_at: at(-i * CHECKIN_DEDUPE_WINDOW_MS) });
@@ -261,7 +264,8 @@ describe.skipIf(!hasSessions())('archiveSpot()', () => {
     const untouched = await createCheckin(t.db, riders[0]!.id, other.id);
     const before = await t.db.select({ id: checkins.id }).from(checkins).where(eq(checkins.spot_id, spot.id));
 
-    const result = await archiveSpot(t.db, spot.id);
+    // The creator archives every rider's check-ins: archive_spot() runs as the owner.
+    const result = await asAppRider(t, creator.id, (db) => archiveSpot(db, spot.id));
 
     expect(result.checkinsArchived).toBe(6);
     const after = await t.db.select().from(checkins).where(eq(checkins.spot_id, spot.id));
@@ -285,21 +289,29 @@ describe.skipIf(!hasSessions())('archiveSpot()', () => {
 
   it('refuses new check-ins at an archived spot (checkins_spot_active_trg)', async ({ t }) => {
     const rider = await createUser(t.db);
-    const spot = await createSpot(t.db);
-    await archiveSpot(t.db, spot.id);
-    await expectRefused(createCheckin(t.db, rider.id, spot.id), 'checkins_spot_active_trg');
+    const spot = await createSpot(t.db, { created_by: rider.id });
+    await asAppRider(t, rider.id, (db) => archiveSpot(db, spot.id));
+    await expectRefused(
+      asAppRider(t, rider.id, (db) => db.insert(checkinWrites).values(buildCheckin(rider.id, spot.id))),
+      'checkins_spot_active_trg',
+    );
     // Moving a live check-in onto the archived spot is refused the same way.
     const elsewhere = await createCheckin(t.db, rider.id, (await createSpot(t.db)).id);
     await expectRefused(t.query(sql`UPDATE checkins SET spot_id = ${spot.id} WHERE id = ${elsewhere.id}`), 'checkins_spot_active_trg');
   });
 
   it('throws a typed error for a missing or already archived spot and changes nothing', async ({ t }) => {
+    const rider = await createUser(t.db);
     const missing = '00000000-0000-4000-8000-000000000000';
-    await expect(archiveSpot(t.db, missing)).rejects.toMatchObject({ name: 'SpotFlowError', rule: 'spot_not_found', spotId: missing });
+    await expect(asAppRider(t, rider.id, (db) => archiveSpot(db, missing))).rejects.toMatchObject({
+      name: 'SpotFlowError',
+      rule: 'spot_not_found',
+      spotId: missing,
+    });
 
-    const spot = await createSpot(t.db);
-    const first = await archiveSpot(t.db, spot.id);
-    const second = archiveSpot(t.db, spot.id);
+    const spot = await createSpot(t.db, { created_by: rider.id });
+    const first = await asAppRider(t, rider.id, (db) => archiveSpot(db, spot.id));
+    const second = asAppRider(t, rider.id, (db) => archiveSpot(db, spot.id));
     await expect(second).rejects.toBeInstanceOf(SpotFlowError);
     await expect(second).rejects.toMatchObject({ rule: 'spot_already_archived' });
     const [row] = await t.db.select().from(spots).where(eq(spots.id, spot.id));
@@ -307,7 +319,31 @@ describe.skipIf(!hasSessions())('archiveSpot()', () => {
   });
 
   it('archives a spot with no check-ins', async ({ t }) => {
-    const spot = await createSpot(t.db);
+    const rider = await createUser(t.db);
+    const spot = await createSpot(t.db, { created_by: rider.id });
+    await expect(asAppRider(t, rider.id, (db) => archiveSpot(db, spot.id))).resolves.toMatchObject({
+      spotId: spot.id,
+      checkinsArchived: 0,
+    });
+  });
+
+  it("refuses a rider archiving another rider's spot (spot_not_yours) and changes nothing", async ({ t }) => {
+    const [creator, other] = [await createUser(t.db), await createUser(t.db)];
+    const spot = await createSpot(t.db, { created_by: creator.id });
+    const checkin = await createCheckin(t.db, creator.id, spot.id);
+    await expect(asAppRider(t, other.id, (db) => archiveSpot(db, spot.id))).rejects.toMatchObject({
+      name: 'DataRuleError',
+      rule: 'spot_not_yours',
+      kind: 'forbidden',
+      sqlstate: '42501',
+      constraint: 'archive_spot_creator_guard',
+    });
+    expect(await t.db.select().from(spots).where(eq(spots.id, spot.id))).toEqual([spot]);
+    expect(await t.db.select().from(checkins).where(eq(checkins.id, checkin.id))).toEqual([checkin]);
+  });
+
+  it('lets staff (the owner login, no rider) archive any spot', async ({ t }) => {
+    const spot = await createSpot(t.db, { created_by: (await createUser(t.db)).id });
     await expect(archiveSpot(t.db, spot.id)).resolves.toMatchObject({ spotId: spot.id, checkinsArchived: 0 });
   });
 });

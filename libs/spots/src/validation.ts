@@ -52,3 +52,15 @@ export const checkinUpdateSchema = createUpdateSchema(checkins, checkinRefinemen
   .pick({ trick: true, trick_status: true, stance: true, note: true, media_url: true })
   .partial();
 export const checkinSelectSchema = createSelectSchema(checkins);
+
+/**
+ * Input schemas: what a rider's request may carry, exactly the columns the
+ * app role may INSERT (`0005_privileges`; `inputs.int.test.ts` in the
+ * aggregator holds the keys equal to the grants), strict, so a request that
+ * carries a server-owned key is refused naming it. No `id`, `created_at`,
+ * `updated_at` or `archived_at`: a check-in's time is the database's clock,
+ * which the duplicate rule buckets on, so a client cannot backdate one.
+ */
+export const spotInputSchema = spotInsertSchema.omit({ id: true, created_at: true }).strict();
+export const checkinInputSchema = checkinInsertSchema.omit({ id: true, created_at: true }).strict();
+export const savedSpotInputSchema = savedSpotInsertSchema.omit({ created_at: true }).strict();

@@ -4,3 +4,4 @@ export * from './fixture';
 export * from './errors';
 export * from './agreement';
 export * from './arbitraries';
+export * from './app-role';

@@ -1,5 +1,5 @@
 import { is, SQL } from 'drizzle-orm';
-import { getTableConfig, PgColumn, PgDialect, PgEnumColumn, PgTable, isPgEnum, type PgEnum } from 'drizzle-orm/pg-core';
+import { getTableConfig, PgColumn, PgDialect, PgEnumColumn, PgRole, PgTable, isPgEnum, type PgEnum } from 'drizzle-orm/pg-core';
 
 /**
  * The documentation model of a schema, read from the drizzle objects the
@@ -31,6 +31,9 @@ export interface TableDoc {
   indexes: { name: string; unique: boolean; expression: string; where: string | null; columns: string[] }[];
   uniqueConstraints: { name: string; columns: string[] }[];
   triggers: TriggerDoc[];
+  /** Row-level security: on when the table has any policy (the migrations also force it). */
+  rowLevelSecurity: boolean;
+  policies: { name: string; for: string; to: string[]; using: string | null; withCheck: string | null }[];
 }
 
 export interface ColumnDoc {
@@ -195,6 +198,14 @@ function tableDoc(table: PgTable, reasons: Record<string, string>, triggers: Tri
     indexes,
     uniqueConstraints,
     triggers: tableTriggers,
+    rowLevelSecurity: config.enableRLS || config.policies.length > 0,
+    policies: config.policies.map((policy) => ({
+      name: policy.name,
+      for: (policy.for ?? 'all').toUpperCase(),
+      to: (Array.isArray(policy.to) ? policy.to : [policy.to ?? 'public']).map((role) => (is(role, PgRole) ? role.name : String(role))),
+      using: policy.using ? sqlText(policy.using) : null,
+      withCheck: policy.withCheck ? sqlText(policy.withCheck) : null,
+    })),
   };
 }
 

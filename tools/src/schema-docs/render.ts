@@ -61,6 +61,15 @@ function renderTable(table: TableDoc): string[] {
     rules.push(`- ${code(trigger.name)} TRIGGER ${trigger.timing} ${trigger.events} FOR EACH ${trigger.level}: ${code(trigger.call)}`);
   }
   if (rules.length) out.push('Constraints, indexes and triggers:', '', ...rules, '');
+  if (table.policies.length) {
+    out.push('Row-level security (enabled and forced; grants per column in `migrations/0005_privileges.sql`):', '');
+    for (const policy of table.policies) {
+      const using = policy.using ? ` USING ${code(policy.using)}` : '';
+      const check = policy.withCheck ? ` WITH CHECK ${code(policy.withCheck)}` : '';
+      out.push(`- ${code(policy.name)} ${policy.for} TO ${policy.to.join(', ')}${using}${check}`);
+    }
+    out.push('');
+  }
   return out;
 }
 

@@ -17,7 +17,16 @@ export async function readTableReasons(srcDir: string): Promise<Record<string, s
     for (const statement of source.statements) {
       if (!ts.isVariableStatement(statement)) continue;
       for (const declaration of statement.declarationList.declarations) {
-        const init = declaration.initializer;
+        let init = declaration.initializer;
+        // `pgTable(...).enableRLS()`: the table is the inner call.
+        if (
+          init &&
+          ts.isCallExpression(init) &&
+          ts.isPropertyAccessExpression(init.expression) &&
+          ts.isCallExpression(init.expression.expression)
+        ) {
+          init = init.expression.expression;
+        }
         if (!init || !ts.isCallExpression(init) || init.expression.getText(source) !== 'pgTable') continue;
         const [nameArg] = init.arguments;
         if (!nameArg || !ts.isStringLiteral(nameArg)) continue;
