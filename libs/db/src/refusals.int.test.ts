@@ -3,6 +3,7 @@ import { describe, expect } from 'vitest';
 import { createAchievement } from '@skatehubba/gamification/factories';
 import { createUser } from '@skatehubba/identity/factories';
 import { asRider, DataRuleError, pgErrorFields } from '@skatehubba/schema-kit';
+import { checkinWrites } from '@skatehubba/spots';
 import { createCheckin, createSpot } from '@skatehubba/spots/factories';
 import { databaseTest, hasSessions, type TestDatabase } from '@skatehubba/testing';
 import { REFUSALS, toDataRuleError } from './errors';
@@ -95,20 +96,15 @@ describe('toDataRuleError()', () => {
           .from(schema.checkins)
           .where(and(eq(schema.checkins.user_id, riderId), eq(schema.checkins.spot_id, spotId)))
       ).length;
-    // A check-in naming only the columns the app may write. drizzle's insert()
-    // names every column (`default` for the unset ones), and naming a column
-    // needs the INSERT privilege on it even for its default: as the app role it
-    // is refused by privilege before any policy is asked.
-    const checkIn = (riderId: string, spotId: string, extra?: { created_at: string }) =>
-      extra
-        ? sql`INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance, created_at)
-              VALUES (${riderId}, ${spotId}, 'kickflip', 'landed', 'regular', ${extra.created_at}::timestamptz)`
-        : sql`INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance) VALUES (${riderId}, ${spotId}, 'kickflip', 'landed', 'regular')`;
+    // How the app checks in: through checkinWrites, which names only the
+    // columns a rider may INSERT (drizzle names every column of its table).
+    const checkIn = (riderId: string, spotId: string) =>
+      ({ user_id: riderId, spot_id: spotId, trick: 'kickflip', trick_status: 'landed', stance: 'regular' }) as const;
 
     it.skipIf(!hasSessions())('maps a row a policy refuses (checking in as another rider) to the table’s verdict', async ({ t }) => {
       const [a, b] = [await createUser(t.db), await createUser(t.db)];
       const spot = await createSpot(t.db);
-      const error = await refusal(asRider(t.app, a.id, (tx) => tx.execute(checkIn(b.id, spot.id))));
+      const error = await refusal(asRider(t.app, a.id, (tx) => tx.insert(checkinWrites).values(checkIn(b.id, spot.id))));
       expect(error).toBeInstanceOf(DataRuleError);
       expect(error).toMatchObject({ rule: 'not_your_checkin', kind: 'forbidden', sqlstate: '42501' });
       // Postgres names no policy for a permissive refusal: the mapping names one of the table's, all of which share the verdict.
@@ -116,7 +112,7 @@ describe('toDataRuleError()', () => {
       expect(pgErrorFields((error as Error).cause)?.message).toContain('row-level security policy for table "checkins"');
       expect(await checkinsOf(t, b.id, spot.id)).toBe(0);
       // The same statement as b is let in: the refusal was about the rider, nothing else.
-      await asRider(t.app, b.id, (tx) => tx.execute(checkIn(b.id, spot.id)));
+      await asRider(t.app, b.id, (tx) => tx.insert(checkinWrites).values(checkIn(b.id, spot.id)));
       expect(await checkinsOf(t, b.id, spot.id)).toBe(1);
     });
 
@@ -124,13 +120,16 @@ describe('toDataRuleError()', () => {
       const rider = await createUser(t.db);
       const spot = await createSpot(t.db);
       const backdated = await refusal(
-        asRider(t.app, rider.id, (tx) => tx.execute(checkIn(rider.id, spot.id, { created_at: '2020-01-01T00:00:00Z' }))),
+        asRider(t.app, rider.id, (tx) =>
+          tx.execute(sql`INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance, created_at)
+                         VALUES (${rider.id}, ${spot.id}, 'kickflip', 'landed', 'regular', '2020-01-01T00:00:00Z')`),
+        ),
       );
       expect(backdated).toBeInstanceOf(DataRuleError);
       expect(backdated).toMatchObject({ rule: 'permission_denied', kind: 'forbidden', constraint: 'privilege', sqlstate: '42501' });
       expect(await checkinsOf(t, rider.id, spot.id)).toBe(0);
-      // Without created_at the same check-in goes in, stamped by the database's clock.
-      await asRider(t.app, rider.id, (tx) => tx.execute(checkIn(rider.id, spot.id)));
+      // The same check-in without created_at goes in, stamped by the database's clock.
+      await asRider(t.app, rider.id, (tx) => tx.insert(checkinWrites).values(checkIn(rider.id, spot.id)));
       expect(await checkinsOf(t, rider.id, spot.id)).toBe(1);
 
       const truncate = await refusal(asRider(t.app, rider.id, (tx) => tx.execute(sql`TRUNCATE checkins`)));
