@@ -181,7 +181,11 @@ END
 $$;
 --> statement-breakpoint
 
--- Ownership: every object to skatehubba_owner, which no one logs in as.
+-- Ownership: every object to skatehubba_owner, which no one logs in as. A
+-- login that is not a superuser (neondb_owner on Neon) may hand an object only
+-- to a role with CREATE on its schema, which later migrations need anyway.
+GRANT CREATE ON SCHEMA public TO skatehubba_owner;
+--> statement-breakpoint
 ALTER TABLE users OWNER TO skatehubba_owner;
 --> statement-breakpoint
 ALTER TABLE sessions OWNER TO skatehubba_owner;

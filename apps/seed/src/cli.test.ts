@@ -215,6 +215,80 @@ async function startServe(dataDir: string, extra: string[] = []): Promise<Served
   return { port, stdout: () => stdout, child, exited };
 }
 
+/** The act-as block the seed prints: the rider, the login lines (servers only) and the statements to paste. */
+function actAsBlock(stdout: string) {
+  const m = /^ {2}act as @(\S+) .*\n((?: {4}.*\n)+)/m.exec(stdout);
+  if (!m) throw new Error(`no act-as block in:\n${stdout}`);
+  const lines = m[2]!
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return {
+    handle: m[1]!,
+    psql: lines.find((l) => l.startsWith('psql ')),
+    alter: lines.find((l) => l.startsWith('ALTER ROLE')),
+    sql: lines.filter((l) => !l.startsWith('psql ') && !l.startsWith('ALTER ROLE')),
+  };
+}
+
+/**
+ * Runs the printed statements on `app` as psql would, and holds what that
+ * session sees to the policies: only the rider's sessions, saved spots and
+ * progress, every live check-in (no other rider's archived one), their own
+ * email through current_rider_email() but no users.email or
+ * sessions.token_hash. `admin` (the seed's login, which no policy binds)
+ * counts the truth first; after COMMIT nothing of the rider is left.
+ */
+async function expectActingAsRider(admin: pg.Client, app: pg.Client, block: ReturnType<typeof actAsBlock>) {
+  const id = (await admin.query<{ id: string }>('SELECT id FROM users WHERE handle = $1', [block.handle])).rows[0]!.id;
+  // A row for the check-in policy to hide: another rider's archived check-in (live ones are public).
+  await admin.query(
+    'UPDATE checkins SET archived_at = now() WHERE id = (SELECT id FROM checkins WHERE user_id <> $1 AND archived_at IS NULL LIMIT 1)',
+    [id],
+  );
+  const { rows: truth } = await admin.query<Record<string, string>>(
+    `SELECT email,
+            (SELECT count(*) FROM sessions WHERE user_id = $1) AS sessions,
+            (SELECT count(*) FROM saved_spots WHERE user_id = $1) AS saved_spots,
+            (SELECT count(*) FROM user_achievements WHERE user_id = $1) AS progress,
+            (SELECT count(*) FROM checkins WHERE archived_at IS NULL OR user_id = $1) AS checkins,
+            (SELECT count(*) FROM sessions WHERE user_id <> $1) > 0
+              AND (SELECT count(*) FROM saved_spots WHERE user_id <> $1) > 0
+              AND (SELECT count(*) FROM user_achievements WHERE user_id <> $1) > 0
+              AND (SELECT count(*) FROM checkins WHERE archived_at IS NOT NULL AND user_id <> $1) > 0 AS others_to_hide
+       FROM users WHERE id = $1`,
+    [id],
+  );
+  const { others_to_hide: othersToHide, ...rider } = truth[0]!;
+  expect(othersToHide).toBe(true);
+
+  const [begin, setRider, example, commit] = block.sql;
+  expect([begin, commit]).toEqual(['BEGIN;', 'COMMIT;']);
+  await app.query(begin!);
+  await app.query(setRider!);
+  expect((await app.query(example!)).rows).toEqual([
+    { current_rider_email: rider.email, sessions: rider.sessions, saved_spots: rider.saved_spots },
+  ]);
+  // Everything the session can see, unfiltered: the policies alone narrow it to the rider.
+  const seen = await app.query<Record<string, string>>(
+    `SELECT current_rider_email() AS email,
+            (SELECT count(*) FROM sessions) AS sessions,
+            (SELECT count(*) FROM saved_spots) AS saved_spots,
+            (SELECT count(*) FROM user_achievements) AS progress,
+            (SELECT count(*) FROM checkins) AS checkins`,
+  );
+  expect(seen.rows[0]).toEqual(rider);
+  expect((await app.query('SELECT current_user AS role')).rows).toEqual([{ role: 'authenticated' }]);
+  for (const secret of ['SELECT email FROM users', 'SELECT token_hash FROM sessions']) {
+    await app.query('SAVEPOINT probe');
+    await expect(app.query(secret), secret).rejects.toMatchObject({ code: '42501' });
+    await app.query('ROLLBACK TO SAVEPOINT probe');
+  }
+  await app.query(commit!);
+  const after = await app.query<{ claims: string | null }>(`SELECT nullif(current_setting('request.jwt.claims', true), '') AS claims`);
+  expect(after.rows).toEqual([{ claims: null }]);
+}
+
 describe('serve', { timeout: 180_000 }, () => {
   it('serves the seeded database over the Postgres protocol, with working logins, and stops cleanly on Ctrl-C', async () => {
     const served = await startServe(join(dir, 'serve'));
@@ -274,6 +348,34 @@ describe('serve', { timeout: 180_000 }, () => {
       await check.connect();
       expect((await check.query('SELECT count(*)::int AS n FROM users WHERE display_name = $1', ['committed'])).rows).toEqual([{ n: 1 }]);
       await check.end();
+    } finally {
+      served.child.kill('SIGINT');
+    }
+    expect(await served.exited).toBe(0);
+  });
+
+  it('prints how to act as the app role with a rider, and psql acting so sees exactly what the policies allow', async () => {
+    const served = await startServe(join(dir, 'act-as'));
+    const url = `postgres://postgres@127.0.0.1:${served.port}/postgres`;
+    try {
+      const block = actAsBlock(served.stdout());
+      // The busiest rider listed above, through the psql line above: the served PGlite has one login.
+      expect(served.stdout()).toMatch(new RegExp(`^ {4}@${block.handle} `, 'm'));
+      expect([block.psql, block.alter]).toEqual([undefined, undefined]);
+      expect(served.stdout()).toContain("PGlite's session is always a superuser");
+      const admin = new pg.Client({ connectionString: url });
+      const app = new pg.Client({ connectionString: url });
+      for (const c of [admin, app]) c.on('error', () => undefined);
+      await admin.connect();
+      await app.connect();
+      try {
+        await expectActingAsRider(admin, app, block);
+        // The rider and the role ended with the transaction: the shared session is the superuser's again.
+        expect((await app.query('SELECT current_user AS role')).rows).toEqual([{ role: 'postgres' }]);
+      } finally {
+        await app.end();
+        await admin.end();
+      }
     } finally {
       served.child.kill('SIGINT');
     }
@@ -379,6 +481,42 @@ describe.runIf(process.env.DATABASE_URL)('load on a Postgres server', { timeout:
   afterAll(async () => {
     for (const db of databases) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     await admin.end();
+  });
+
+  it('prints how to act as the app role on the server: its own login, then a rider; psql so sees what the policies allow', async () => {
+    const db = `skatehubba_seed_act_${process.pid}`;
+    await admin.query(`CREATE DATABASE ${db}`);
+    // What the test harness and a deployment do (roles span the server): the API's role may log in.
+    await admin.query('ALTER ROLE skatehubba_app LOGIN');
+    const target = new URL(url);
+    target.pathname = `/${db}`;
+    const owner = new pg.Client({ connectionString: target.toString() });
+    owner.on('error', () => undefined);
+    try {
+      const r = await run(['load', ...tiny], { DATABASE_URL: target.toString() });
+      expect(r.code, r.stderr).toBe(0);
+      const block = actAsBlock(r.stdout);
+      const appUrl = new URL(target);
+      appUrl.username = 'skatehubba_app';
+      appUrl.password = '';
+      expect(block.psql).toBe(`psql "${appUrl.toString()}"`);
+      expect(block.alter).toBeUndefined();
+      await owner.connect();
+      const app = new pg.Client({ connectionString: /^psql "(.*)"$/.exec(block.psql!)![1] });
+      app.on('error', () => undefined);
+      await app.connect();
+      try {
+        // The login alone holds nothing: only the printed role switch opens the rider's rows.
+        await expect(app.query('SELECT count(*) FROM checkins')).rejects.toMatchObject({ code: '42501' });
+        await expectActingAsRider(owner, app, block);
+        expect((await app.query('SELECT current_user AS role')).rows).toEqual([{ role: 'skatehubba_app' }]);
+      } finally {
+        await app.end();
+      }
+    } finally {
+      await owner.end().catch(() => undefined);
+      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    }
   });
 
   it('gives identical table contents for the same --seed in two empty databases', async () => {

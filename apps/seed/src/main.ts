@@ -10,6 +10,8 @@ import {
   type NodePgHandle,
   type PgliteHandle,
 } from '@skatehubba/db';
+import { ROLES } from '@skatehubba/schema-kit';
+import { actAsRiderLines, appLoginUrl, type ActAsTarget } from './act-as';
 import { describeConnectionError } from './connection-errors';
 import { guardMessage, parseOptions, USAGE, UsageError, type SeedOptions } from './options';
 import { PROFILES } from './profiles';
@@ -121,6 +123,11 @@ function printLogins(riders: RiderLogin[], seed: number) {
     say(`  This database was seeded with another --seed than ${seed}: --reset re-seeds with it.`);
 }
 
+/** How to act as the app with the first listed rider, in psql (see act-as.ts). */
+function printActAs(riders: RiderLogin[], target: ActAsTarget) {
+  if (riders[0]) for (const line of actAsRiderLines(riders[0], target)) say(line);
+}
+
 async function onServer(options: SeedOptions, url: string): Promise<number> {
   const where = `${new URL(url).host}${new URL(url).pathname}`;
   const handle: NodePgHandle = await createDb({ driver: 'node-postgres', url, max: 2 });
@@ -141,7 +148,14 @@ async function onServer(options: SeedOptions, url: string): Promise<number> {
     });
     if (!result.seeded) reportReuse(options, result.existing, undefined, where);
     else say(`seeded ${where} (${profileLabel(options)}: ${describeCounts(await holdings(handle.client))})`);
-    printLogins(await riderLogins(handle.client, options.seed), options.seed);
+    const logins = await riderLogins(handle.client, options.seed);
+    printLogins(logins, options.seed);
+    // Read only: whether an admin has given the API's role a login yet (the seed never does).
+    const { rows } = await handle.client.query<{ can: boolean }>(
+      `SELECT coalesce((SELECT rolcanlogin FROM pg_roles WHERE rolname = $1), false) AS can`,
+      [ROLES.app],
+    );
+    printActAs(logins, { engine: 'server', appUrl: appLoginUrl(url), canLogin: rows[0]!.can });
     say(`\nready: ${url}`);
     return 0;
   } finally {
@@ -241,6 +255,7 @@ async function seedAndServe(
   say(`  psql:    psql "${served}?sslmode=disable"`);
   say(`  studio:  DATABASE_URL="${served}" npx drizzle-kit studio`);
   printLogins(logins, options.seed);
+  printActAs(logins, { engine: 'pglite' });
   say(
     `\n  Up to ${MAX_CLIENTS} clients share one Postgres session; a client that connects when none is connected starts from a clean one.`,
   );

@@ -83,6 +83,7 @@ export async function migrateAndSeed(handle: PgliteHandle | NodePgHandle, plan: 
 }
 
 export interface RiderLogin {
+  id: string;
   handle: string;
   email: string;
   checkins: number;
@@ -111,7 +112,7 @@ export async function riderLogins(runner: SqlRunner, seed: number, n = LOGIN_RID
   const state = new Map(found.map((f) => [f.token_hash, f.live]));
   return rows.map((r, i) => {
     const live = state.get(hashSessionToken(tokens[i]!));
-    const login = { handle: r.handle, email: r.email, checkins: Number(r.checkins) };
+    const login = { id: r.id, handle: r.handle, email: r.email, checkins: Number(r.checkins) };
     if (live) return { ...login, token: tokens[i] };
     return { ...login, token: undefined, missing: live === false ? 'expired' : 'other-seed' };
   });

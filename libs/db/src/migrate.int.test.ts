@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { is } from 'drizzle-orm';
 import { getTableConfig, isPgEnum, PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { emptyDatabaseTarget, hasSessions } from '@skatehubba/testing';
+import pg from 'pg';
+import { emptyDatabaseTarget, hasSessions, ignoreServerShutdown, randomSuffix, withDatabase, withUser } from '@skatehubba/testing';
 import { createDb, type DbHandle } from './client';
 import { MIGRATIONS_FOLDER, migrateDb } from './migrate';
 import * as schema from './schema';
@@ -126,5 +127,39 @@ describe(`migrations on ${engine}`, () => {
     await migrateDb(handle);
     // A pooled connection handed back after migrating must not keep the 10 s lock_timeout.
     expect(await query(handle, 'SHOW lock_timeout')).toEqual([{ lock_timeout: '0' }]);
+  });
+
+  // On Neon the migrations run as neondb_owner: it owns the database and may
+  // create roles, but it is no superuser. A superuser (the tests' postgres)
+  // passes checks that such a login fails, so the path is run for real here,
+  // with a login made like it.
+  it.runIf(engine === 'postgres')('apply as a login that is not a superuser, and hand every object to skatehubba_owner', async () => {
+    const url = inject('postgresUrl');
+    const login = `skatehubba_deployer_${randomSuffix()}`;
+    const admin = new pg.Client({ connectionString: url });
+    admin.on('error', ignoreServerShutdown);
+    await admin.connect();
+    cleanups.push(async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${login} WITH (FORCE)`);
+      await admin.query(`DROP ROLE IF EXISTS ${login}`);
+      await admin.end();
+    });
+    await admin.query(`CREATE ROLE ${login} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS`);
+    await admin.query(`CREATE DATABASE ${login} OWNER ${login}`);
+    const handle = await createDb({ driver: 'node-postgres', url: withUser(withDatabase(url, login), login), max: 2 });
+    try {
+      await migrateDb(handle);
+      const owners = await query<{ owner: string; n: number }>(
+        handle,
+        `SELECT pg_get_userbyid(owner) AS owner, count(*)::int AS n FROM (
+           SELECT relowner AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace
+           UNION ALL SELECT proowner FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+           UNION ALL SELECT typowner FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typtype = 'e'
+         ) o GROUP BY 1`,
+      );
+      expect(owners).toEqual([{ owner: 'skatehubba_owner', n: expect.any(Number) }]);
+    } finally {
+      await handle.close();
+    }
   });
 });
