@@ -7,10 +7,18 @@
  *  2. every hot query (apps/seed/src/hot-queries.ts): p50 and p95 over 200
  *     runs with parameters drawn from the data, interleaved round by round
  *     with a primary-key lookup measured the same way, and whether the plan
- *     reads an index;
- *  3. check-in writes as the API makes them: single-row INSERTs from 8
- *     concurrent connections into the real table (constraints, indexes,
- *     triggers) and into a bare copy (same columns, nothing else);
+ *     reads an index; each run three ways, interleaved: as the admin login
+ *     (the owner side: a superuser, no policy applies), the same in a
+ *     transaction with one set_config (the round trips asRider() adds), and
+ *     as the API runs it, logged in as skatehubba_app through asAnonymous()
+ *     or asRider() under row-level security (goal: p95 within 1.15x the
+ *     owner's);
+ *  3. check-in writes: single-row INSERTs from 8 concurrent connections into
+ *     the real table (constraints, indexes, triggers) as the admin login, as
+ *     skatehubba_app through asRider() (one transaction per check-in, only
+ *     the columns the app may write), the app's insert as the owner in a
+ *     transaction with one set_config, and into a bare copy (same columns,
+ *     nothing else), in alternating blocks (goal: app >= 0.9x the owner);
  *  4. key choice: random UUIDv4 versus time-ordered UUIDv7 primary keys, for
  *     check-in insert time and primary-key index size at this profile;
  *  5. spots near me through cube/earthdistance with a GiST index, when the
@@ -20,20 +28,39 @@
  */
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { eq } from 'drizzle-orm';
+import { availableParallelism, loadavg } from 'node:os';
+import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { reportIdleError, schema } from '@skatehubba/db';
+import { ACTOR_SETTING, asRider, ROLES } from '@skatehubba/schema-kit';
+import { checkinWrites } from '@skatehubba/spots';
+import { appLoginUrl } from './act-as';
 import { startOfUtcDay } from './generate';
-import { drawSamples, explainHotQuery, HOT_QUERIES, type HotQuery, type Sample } from './hot-queries';
+import {
+  drawSamples,
+  explainHotQuery,
+  explainHotQueryAsApp,
+  HOT_QUERIES,
+  planShape,
+  runAsApp,
+  type HotQuery,
+  type PlanNode,
+  type Sample,
+} from './hot-queries';
 import type { SqlRunner } from './load';
-import { parseOptions } from './options';
+import { LOOPBACK, parseOptions } from './options';
 import { PROFILES } from './profiles';
 import { measureSeedVsFloor, seedVsFloorTable } from './seed-bench';
 
 const RUNS = 200;
 const WRITERS = 8;
-const WRITES_PER_WRITER = 400;
+const WRITES_PER_WRITER = 80;
+/** Blocks per write variant, in an order that rotates so each variant goes first as often as the others. */
+const WRITE_ROUNDS = 8;
+/** The issue's goals for the cost of row-level security, in the same run. */
+const READ_P95_GOAL = 1.15;
+const WRITE_GOAL = 0.9;
 
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -59,11 +86,6 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));
 
-interface Timing {
-  name: string;
-  samples: number[];
-}
-
 async function timeIt(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await fn();
@@ -71,11 +93,37 @@ async function timeIt(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** Plan check: reads an index, and no sequential scan over a table of more than 10k rows. */
-async function planUsesIndex(pool: pg.Pool, query: HotQuery, sample: Sample, big: Set<string>): Promise<boolean> {
-  const nodes = await explainHotQuery(pool, query, sample);
+function planUsesIndex(nodes: PlanNode[], big: Set<string>): boolean {
   const indexed = nodes.some((n) => ['Index Scan', 'Index Only Scan', 'Bitmap Index Scan'].includes(n['Node Type']));
   const bigSeq = nodes.some((n) => n['Node Type'] === 'Seq Scan' && big.has(n['Relation Name'] ?? ''));
   return indexed && !bigSeq;
+}
+
+const load1 = () => round(loadavg()[0]!, 2);
+const loads: Record<string, number> = {};
+
+/**
+ * A pool logged in as skatehubba_app, the API's login. The migrations create
+ * it NOLOGIN; a deployment gives it a login (README). On a loopback server
+ * (trust auth, like the test run's global setup) the bench gives it LOGIN
+ * itself and says so; it leaves it so, as the test run does, since other
+ * sessions on the server may be logged in as it. Elsewhere it must already
+ * log in without a password.
+ */
+async function openAppPool(database: string, max: number): Promise<pg.Pool> {
+  const { rows } = await admin.query<{ login: boolean }>('SELECT rolcanlogin AS login FROM pg_roles WHERE rolname = $1', [ROLES.app]);
+  if (!rows[0]) throw new Error(`role ${ROLES.app} does not exist: the migrations create it`);
+  if (!rows[0].login) {
+    const host = new URL(url!).hostname;
+    if (!LOOPBACK.test(host)) throw new Error(`${ROLES.app} cannot log in on ${host}: give it LOGIN to bench the app role`);
+    await admin.query(`ALTER ROLE ${ROLES.app} LOGIN`);
+    log(`gave ${ROLES.app} LOGIN on ${host} (loopback, trust auth), as the test run does; left so`);
+  }
+  const appPool = new pg.Pool({ connectionString: appLoginUrl(urlFor(database)), max });
+  appPool.on('error', reportIdleError);
+  const { rows: who } = await appPool.query<{ user: string }>('SELECT current_user AS user');
+  if (who[0]!.user !== ROLES.app) throw new Error(`expected to log in as ${ROLES.app}, got ${who[0]!.user}`);
+  return appPool;
 }
 
 const admin = new pg.Client({ connectionString: url });
@@ -84,7 +132,8 @@ await admin.connect();
 let seededDb: string | undefined;
 let exitCode = 0;
 try {
-  log(`bench: profile ${options.profile}, seed ${options.seed}, on ${new URL(url).host}\n`);
+  loads.start = load1();
+  log(`bench: profile ${options.profile}, seed ${options.seed}, on ${new URL(url).host}; load average ${loads.start}\n`);
   const seeded = await measureSeedVsFloor(admin, urlFor, { counts: options.counts, seed: options.seed, keepSeed: true });
   seededDb = seeded.seedDb;
   const seedRatio = seeded.seedMs / seeded.floorMs;
@@ -94,6 +143,16 @@ try {
   // Idle connections end when the bench drops its database WITH (FORCE) (57P01).
   pool.on('error', reportIdleError);
   const db = drizzle(pool, { schema });
+  // The app side logs in as skatehubba_app and runs every query through
+  // asAnonymous()/asRider(), as the API does: the figures are what a request
+  // pays for row-level security (the transaction, the role and claims
+  // statement, the policies). Not the admin login with the same SET LOCAL
+  // ROLE: the policies would bind it alike (they follow current_user), but
+  // its session would stay a superuser's (session_user, session_is_staff()
+  // in the definer functions the check-in triggers run, the SET ROLE
+  // membership check), which is not what production runs.
+  const appPool = await openAppPool(seededDb, WRITERS + 2);
+  const appDb = drizzle(appPool, { schema });
   const runner: SqlRunner = { query: async (text, params) => ({ rows: (await pool.query(text, params as unknown[])).rows }) };
   // VACUUM too: autovacuum would have set the visibility map on a live
   // database, and index-only scans depend on it.
@@ -104,7 +163,9 @@ try {
   );
   const big = new Set(sizes.filter((s) => s.reltuples > 10_000).map((s) => s.relname));
 
-  // 2. Hot queries against a primary-key lookup, round by round.
+  // 2. Hot queries against a primary-key lookup, round by round; each query
+  // three ways per round, in an order that rotates round by round, so noise
+  // on this shared machine falls on all three alike.
   const samples = await drawSamples(runner, RUNS);
   const { rows: idRows } = await pool.query<{ id: string }>('SELECT id FROM checkins ORDER BY md5(id::text) LIMIT $1', [RUNS]);
   const pkLookup = (i: number) =>
@@ -112,32 +173,68 @@ try {
       .select()
       .from(schema.checkins)
       .where(eq(schema.checkins.id, idRows[i % idRows.length]!.id));
-  const timings: Timing[] = [
-    { name: 'primary-key lookup', samples: [] },
-    ...HOT_QUERIES.map((q) => ({ name: q.name, samples: [] as number[] })),
-  ];
-  log(`hot queries: ${RUNS} runs each with varied parameters, interleaved`);
-  for (let i = 0; i < 5; i++) for (const q of HOT_QUERIES) await q.run(db as never, samples[i % samples.length]!); // warm caches
+  const WAYS = ['owner', 'ownerTx', 'app'] as const;
+  type Way = (typeof WAYS)[number];
+  // The owner's statement inside a transaction with one set_config: the
+  // round trips asRider() adds (BEGIN, the settings statement, COMMIT),
+  // without a role switch or a policy. app / this is the policies' share.
+  const inOwnerTx = (q: HotQuery, s: Sample) =>
+    db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT set_config(${ACTOR_SETTING}, ${s.userId}, true)`);
+      return q.run(tx as never, s);
+    });
+  const runWay = (way: Way, q: HotQuery, s: Sample) =>
+    way === 'owner' ? q.run(db as never, s) : way === 'ownerTx' ? inOwnerTx(q, s) : runAsApp(appDb as never, q, s);
+  const pkSamples: number[] = [];
+  const timings = HOT_QUERIES.map(() => ({ owner: [] as number[], ownerTx: [] as number[], app: [] as number[] }));
+  loads.reads = load1();
+  log(`hot queries: ${RUNS} runs each with varied parameters, as the owner, the owner in a transaction and the app role, interleaved`);
+  for (let i = 0; i < 5; i++) for (const q of HOT_QUERIES) for (const way of WAYS) await runWay(way, q, samples[i % samples.length]!); // warm caches
   for (let i = 0; i < RUNS; i++) {
     const sample = samples[i % samples.length]!;
-    timings[0]!.samples.push(await timeIt(() => pkLookup(i)));
-    for (const [k, q] of HOT_QUERIES.entries()) timings[k + 1]!.samples.push(await timeIt(() => q.run(db as never, sample)));
+    pkSamples.push(await timeIt(() => pkLookup(i)));
+    for (const [k, q] of HOT_QUERIES.entries()) {
+      for (let w = 0; w < WAYS.length; w++) {
+        const way = WAYS[(w + i) % WAYS.length]!;
+        timings[k]![way].push(await timeIt(() => runWay(way, q, sample)));
+      }
+    }
     if ((i + 1) % 50 === 0) log(`  ${i + 1}/${RUNS}`);
   }
-  const stats = timings.map((t) => {
-    const sorted = [...t.samples].sort((a, b) => a - b);
-    return { name: t.name, p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
-  });
-  const pk = stats[0]!;
+  const stat = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+  };
+  const pk = stat(pkSamples);
   const queries = [];
+  const rls = [];
   for (const [k, q] of HOT_QUERIES.entries()) {
-    const s = stats[k + 1]!;
+    const owner = stat(timings[k]!.owner);
+    const ownerTx = stat(timings[k]!.ownerTx);
+    const app = stat(timings[k]!.app);
+    const ownerPlan = await explainHotQuery(pool, q, samples[0]!);
+    const appPlan = (await explainHotQueryAsApp(appPool, q, samples[0]!)).nodes;
     queries.push({
       name: q.name,
-      p50_ms: round(s.p50),
-      p95_ms: round(s.p95),
-      ratio_to_pk: round(s.p95 / pk.p95, 2),
-      index_only_or_index_scan: await planUsesIndex(pool, q, samples[0]!, big),
+      p50_ms: round(owner.p50),
+      p95_ms: round(owner.p95),
+      ratio_to_pk: round(owner.p95 / pk.p95, 2),
+      index_only_or_index_scan: planUsesIndex(ownerPlan, big),
+    });
+    rls.push({
+      name: q.name,
+      as: q.as === 'rider' ? ROLES.authenticated : ROLES.anonymous,
+      owner_p50_ms: round(owner.p50),
+      owner_p95_ms: round(owner.p95),
+      owner_tx_p50_ms: round(ownerTx.p50),
+      owner_tx_p95_ms: round(ownerTx.p95),
+      app_p50_ms: round(app.p50),
+      app_p95_ms: round(app.p95),
+      p50_ratio: round(app.p50 / owner.p50, 2),
+      p95_ratio: round(app.p95 / owner.p95, 2),
+      p95_ratio_to_owner_tx: round(app.p95 / ownerTx.p95, 2),
+      app_plan_reads_an_index: planUsesIndex(appPlan, big),
+      app_plan_same_shape: planShape(appPlan[0]!) === planShape(ownerPlan[0]!),
     });
   }
 
@@ -184,15 +281,66 @@ try {
     await pool.query('DROP INDEX spots_bench_earth_gist');
   }
 
-  // 3. Check-in writes: 8 connections, one INSERT per row, real table vs a bare copy.
-  log(`check-in writes: ${WRITERS} connections x ${WRITES_PER_WRITER} single-row INSERTs, real table and bare copy, twice each`);
+  // 3. Check-in writes: 8 connections, one INSERT per row: the real table as
+  // the owner, as the app role and as the owner in the app's transaction, and
+  // a bare copy, in alternating blocks.
+  loads.writes = load1();
+  log(
+    `check-in writes: ${WRITERS} connections x ${WRITES_PER_WRITER} single-row INSERTs, real table as the owner, as the app role and as the owner in a transaction, and a bare copy, ${WRITE_ROUNDS} blocks each`,
+  );
   await pool.query('CREATE TABLE checkins_bare AS SELECT * FROM checkins WITH NO DATA');
-  const { rows: writers } = await pool.query<{ user_id: string }>('SELECT id AS user_id FROM users ORDER BY md5(id::text) LIMIT $1', [
-    WRITERS * 4,
-  ]);
+  const { rows: riders } = await pool.query<{ user_id: string }>('SELECT id AS user_id FROM users ORDER BY md5(id::text) LIMIT 256');
+  const writers = riders.slice(0, WRITERS * 4);
   const { rows: targets } = await pool.query<{ id: string }>(
     'SELECT id FROM spots WHERE archived_at IS NULL ORDER BY md5(id::text) LIMIT 64',
   );
+  // Owner rows get a fresh 10-minute bucket each from tomorrow on. The app
+  // cannot set created_at (it is the server's now()), so each of its rows
+  // takes a (rider, spot) pair of its own instead: no duplicate either way.
+  // Spots cycle as the owner's do (the n-th row of every writer at the same
+  // spot, so the active-spot trigger's FOR SHARE locks contend alike), and
+  // each writer has riders of its own, as the owner's writers do.
+  const cycles = Math.ceil((WRITE_ROUNDS * WRITES_PER_WRITER) / targets.length);
+  if (riders.length < 2 * WRITERS * cycles) {
+    throw new Error(`${riders.length} riders are too few for 2 x ${WRITERS} writers x ${cycles} passes over ${targets.length} spots`);
+  }
+  // The app's check-in (asRider() through checkinWrites: only the columns
+  // authenticated may write), or the owner's same insert in a transaction
+  // with one set_config: the same drizzle code and round trips, without the
+  // role, the claims or the policies. Riders: the app's block of riders
+  // first, the owner's after it.
+  const written = { app: Array.from({ length: WRITERS }, () => 0), ownerTx: Array.from({ length: WRITERS }, () => 0) };
+  const insertLikeApi = async (who: 'app' | 'ownerTx') => {
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: WRITERS }, async (_, w) => {
+        const client = await (who === 'app' ? appPool : pool).connect();
+        try {
+          const wdb = drizzle(client);
+          for (let n = 0; n < WRITES_PER_WRITER; n++) {
+            const m = written[who][w]!++;
+            const rider = riders[(who === 'app' ? 0 : WRITERS * cycles) + w * cycles + Math.floor(m / targets.length)]!.user_id;
+            const row = {
+              user_id: rider,
+              spot_id: targets[m % targets.length]!.id,
+              trick: 'kickflip',
+              trick_status: 'landed',
+              stance: 'regular',
+            } as const;
+            if (who === 'app') await asRider(wdb, rider, (tx) => tx.insert(checkinWrites).values(row));
+            else
+              await wdb.transaction(async (tx) => {
+                await tx.execute(sql`SELECT set_config(${ACTOR_SETTING}, ${rider}, true)`);
+                await tx.insert(checkinWrites).values(row);
+              });
+          }
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    return performance.now() - start;
+  };
   let bucket = 0;
   const insertAll = async (table: string) => {
     const start = performance.now();
@@ -201,8 +349,8 @@ try {
         const client = await pool.connect();
         try {
           for (let n = 0; n < WRITES_PER_WRITER; n++) {
-            // A fresh 10-minute bucket per row after the seeded months: never a duplicate.
-            const createdAt = new Date(startOfUtcDay(Date.now()) + ++bucket * 600_000);
+            // A fresh 10-minute bucket per row after the seeded months and after today: never a duplicate.
+            const createdAt = new Date(startOfUtcDay(Date.now()) + 86_400_000 + ++bucket * 600_000);
             await client.query(
               `INSERT INTO ${table} (id, user_id, spot_id, trick, trick_status, stance, note, created_at, updated_at)
                VALUES ($1, $2, $3, 'kickflip', 'landed', 'regular', NULL, $4, $4)`,
@@ -216,17 +364,30 @@ try {
     );
     return performance.now() - start;
   };
-  let realMs = 0;
-  let bareMs = 0;
-  for (let roundNo = 0; roundNo < 2; roundNo++) {
-    realMs += await insertAll('checkins');
-    bareMs += await insertAll('checkins_bare');
+  const blocks = {
+    real: () => insertAll('checkins'),
+    app: () => insertLikeApi('app'),
+    realTx: () => insertLikeApi('ownerTx'),
+    bare: () => insertAll('checkins_bare'),
+  };
+  const spent = { real: 0, app: 0, realTx: 0, bare: 0 };
+  const order = Object.keys(blocks) as (keyof typeof blocks)[];
+  for (let roundNo = 0; roundNo < WRITE_ROUNDS; roundNo++) {
+    for (let b = 0; b < order.length; b++) {
+      const name = order[(b + roundNo) % order.length]!;
+      spent[name] += await blocks[name]();
+    }
   }
-  const written = 2 * WRITERS * WRITES_PER_WRITER;
+  loads.end = load1();
+  const perVariant = WRITE_ROUNDS * WRITERS * WRITES_PER_WRITER;
   const writes = {
-    checkin_rows_per_s: Math.round(written / (realMs / 1000)),
-    bare_rows_per_s: Math.round(written / (bareMs / 1000)),
-    ratio_to_bare: round(bareMs / realMs, 2),
+    checkin_rows_per_s: Math.round(perVariant / (spent.real / 1000)),
+    app_rows_per_s: Math.round(perVariant / (spent.app / 1000)),
+    app_ratio: round(spent.real / spent.app, 2),
+    owner_tx_rows_per_s: Math.round(perVariant / (spent.realTx / 1000)),
+    app_ratio_to_owner_tx: round(spent.realTx / spent.app, 2),
+    bare_rows_per_s: Math.round(perVariant / (spent.bare / 1000)),
+    ratio_to_bare: round(spent.bare / spent.real, 2),
   };
   await pool.query('DROP TABLE checkins_bare');
 
@@ -262,6 +423,7 @@ try {
     await pool.query(`DROP TABLE checkins_${name}`);
   }
   await pool.end();
+  await appPool.end();
 
   console.log(`\n## Hot queries (${RUNS} runs each; ratio = p95 / primary-key lookup p95 ${round(pk.p95)} ms, p50 ${round(pk.p50)} ms)\n`);
   console.log('| query | p50 ms | p95 ms | p95 / pk | reads an index |');
@@ -273,9 +435,31 @@ try {
       `| (comparison) spots near me, cube/earthdistance GiST | ${earthdistance.p50_ms} | ${earthdistance.p95_ms} | ${earthdistance.ratio_to_pk} | yes |`,
     );
   }
-  console.log(`\n## Check-in writes (${WRITERS} connections, single-row INSERTs)\n`);
+  console.log(
+    `\n## Row-level security: the app role next to the owner (${RUNS} runs each, interleaved; goal p95 app / owner <= ${READ_P95_GOAL})\n`,
+  );
+  console.log(
+    'Owner: the admin login, no policy applies. Owner in a tx: the same inside BEGIN, one set_config, COMMIT (the round trips asRider() adds). App: skatehubba_app through asAnonymous()/asRider(), under row-level security.\n',
+  );
+  console.log(
+    '| query | as | owner p50 ms | owner p95 ms | app p50 ms | app p95 ms | p95 app / owner | owner in a tx p50 ms | owner in a tx p95 ms | p95 app / owner in a tx | app plan reads an index | same plan as owner |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
+  for (const r of rls) {
+    const mark = r.p95_ratio <= READ_P95_GOAL ? '' : ' (over)';
+    console.log(
+      `| ${r.name} | ${r.as} | ${r.owner_p50_ms} | ${r.owner_p95_ms} | ${r.app_p50_ms} | ${r.app_p95_ms} | ${r.p95_ratio}${mark} | ${r.owner_tx_p50_ms} | ${r.owner_tx_p95_ms} | ${r.p95_ratio_to_owner_tx} | ${r.app_plan_reads_an_index ? 'yes' : 'NO'} | ${r.app_plan_same_shape ? 'yes' : 'NO'} |`,
+    );
+  }
+  console.log(`\n## Check-in writes (${WRITERS} connections, single-row INSERTs, ${WRITE_ROUNDS} alternating blocks each)\n`);
   console.log('| table | rows/s |\n|---|---:|');
-  console.log(`| checkins (constraints, indexes, triggers) | ${writes.checkin_rows_per_s.toLocaleString('en-US')} |`);
+  console.log(`| checkins (constraints, indexes, triggers), owner | ${writes.checkin_rows_per_s.toLocaleString('en-US')} |`);
+  console.log(`| checkins as skatehubba_app, asRider(), one transaction per row | ${writes.app_rows_per_s.toLocaleString('en-US')} |`);
+  console.log(`| **ratio app / owner** (goal >= ${WRITE_GOAL}) | **${writes.app_ratio}** |`);
+  console.log(
+    `| checkins, owner, the app's insert in BEGIN, one set_config, COMMIT | ${writes.owner_tx_rows_per_s.toLocaleString('en-US')} |`,
+  );
+  console.log(`| ratio app / owner in a transaction | ${writes.app_ratio_to_owner_tx} |`);
   console.log(`| bare copy (no indexes, constraints or triggers) | ${writes.bare_rows_per_s.toLocaleString('en-US')} |`);
   console.log(`| **ratio real / bare** | **${writes.ratio_to_bare}** |`);
   console.log(`\n## Primary keys: ${countRows[0]!.n.toLocaleString('en-US')} check-ins copied in time order\n`);
@@ -288,11 +472,16 @@ try {
     counts: { ...PROFILES[options.profile], ...options.counts },
     pk_lookup: { p50_ms: round(pk.p50), p95_ms: round(pk.p95) },
     queries,
+    rls,
     spots_near_earthdistance: earthdistance,
     writes,
     keys,
+    load_average_1m: loads,
     seed: { ratio_to_floor: round(seedRatio, 2), seed_s: round(seeded.seedMs / 1000, 2), floor_s: round(seeded.floorMs / 1000, 2) },
   };
+  console.log(
+    `\nLoad average (1 min, ${availableParallelism()} cores): ${loads.start} at start, ${loads.reads} before the hot queries, ${loads.writes} before the writes, ${loads.end} after them.`,
+  );
   if (outFile) {
     await writeFile(outFile, `${JSON.stringify(report, null, 2)}\n`);
     log(`\nwrote ${outFile}`);

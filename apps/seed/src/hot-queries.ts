@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { schema } from '@skatehubba/db';
+import { asAnonymous, asRider } from '@skatehubba/schema-kit';
 import { achievementsOf } from '@skatehubba/gamification';
 import { leaderboard, riderHistory, savedSpotsOf, spotFeed, spotLeaderboard, spotsNear, type CheckinCursor } from '@skatehubba/spots';
 import { startOfUtcDay } from './generate';
@@ -30,15 +31,28 @@ export interface HotQuery {
   indexes: string[];
   /** The index must deliver rows in the query's order: any sort node (Sort, Incremental Sort) fails the plan test. */
   ordered?: boolean;
+  /**
+   * Who the API runs it as: `anonymous` for what is public (feeds,
+   * leaderboards, spots near me), `rider` for a rider's own data, with the
+   * sample's rider set (`asRider(db, sample.userId, ...)`).
+   */
+  as: 'anonymous' | 'rider';
   run(db: Db, sample: Sample): Promise<unknown>;
 }
 
 /** The app's hot read paths, as the plan test and `npm run bench` exercise them. */
 export const HOT_QUERIES: HotQuery[] = [
-  { name: 'spot feed', indexes: ['checkins_spot_id_created_at_idx'], ordered: true, run: (db, s) => spotFeed(db, s.spotId, { limit: 20 }) },
+  {
+    name: 'spot feed',
+    indexes: ['checkins_spot_id_created_at_idx'],
+    ordered: true,
+    as: 'anonymous',
+    run: (db, s) => spotFeed(db, s.spotId, { limit: 20 }),
+  },
   {
     name: 'rider history',
     indexes: ['checkins_user_id_created_at_idx', 'checkins_user_spot_window_uq'],
+    as: 'rider',
     run: (db, s) => riderHistory(db, s.userId, { limit: 20 }),
   },
   {
@@ -48,21 +62,29 @@ export const HOT_QUERIES: HotQuery[] = [
     // sorts them; both cost well under a millisecond. Busy spots (the spot
     // feed) are where a sort would read thousands of rows.
     indexes: ['checkins_user_id_created_at_idx'],
+    as: 'rider',
     run: (db, s) => riderHistory(db, s.userId, { limit: 20, after: s.historyCursor }),
   },
   {
     name: 'spots near me (2 km)',
     indexes: ['spots_active_location_idx'],
+    as: 'anonymous',
     run: (db, s) => spotsNear(db, { ...s.point, radiusM: 2_000, limit: 50 }),
   },
-  { name: 'saved spots', indexes: ['saved_spots_pk'], run: (db, s) => savedSpotsOf(db, s.userId) },
-  { name: 'achievements', indexes: ['user_achievements_pk'], run: (db, s) => achievementsOf(db, s.userId) },
+  { name: 'saved spots', indexes: ['saved_spots_pk'], as: 'rider', run: (db, s) => savedSpotsOf(db, s.userId) },
+  { name: 'achievements', indexes: ['user_achievements_pk'], as: 'rider', run: (db, s) => achievementsOf(db, s.userId) },
   {
     name: 'spot leaderboard (30 days)',
     indexes: ['checkins_spot_id_created_at_idx'],
+    as: 'anonymous',
     run: (db, s) => spotLeaderboard(db, s.spotId, { asOf: AS_OF }),
   },
-  { name: 'leaderboard (30 days)', indexes: ['checkins_landed_created_at_idx'], run: (db) => leaderboard(db, { asOf: AS_OF }) },
+  {
+    name: 'leaderboard (30 days)',
+    indexes: ['checkins_landed_created_at_idx'],
+    as: 'anonymous',
+    run: (db) => leaderboard(db, { asOf: AS_OF }),
+  },
 ];
 
 /**
@@ -110,6 +132,7 @@ export interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
+  'Parent Relationship'?: string;
   Plans?: PlanNode[];
 }
 
@@ -127,11 +150,82 @@ export async function explainHotQuery(pool: pg.Pool, query: HotQuery, sample: Sa
     `EXPLAIN (FORMAT JSON) ${captured[0]!.sql}`,
     captured[0]!.params,
   );
+  return planNodes(rows[0]!['QUERY PLAN'][0].Plan);
+}
+
+/**
+ * A plan's shape: node types and the index each reads, depth first, leaving
+ * out what row-level security adds without changing the plan (the
+ * `current_rider_id()` InitPlan and the Result node that filters on it).
+ * Equal shapes as the owner and under row-level security mean the policies
+ * changed no access path.
+ */
+export function planShape(root: PlanNode): string {
+  if (root['Parent Relationship'] === 'InitPlan') return '';
+  const children = (root.Plans ?? []).map(planShape).filter(Boolean);
+  if (root['Node Type'] === 'Result' && children.length === 1) return children[0]!;
+  const self = root['Index Name'] ? `${root['Node Type']} (${root['Index Name']})` : root['Node Type'];
+  return children.length ? `${self} > [${children.join(', ')}]` : self;
+}
+
+/** Every node of a plan, root first. */
+function planNodes(root: PlanNode): PlanNode[] {
   const nodes: PlanNode[] = [];
   const walk = (node: PlanNode) => {
     nodes.push(node);
     for (const child of node.Plans ?? []) walk(child);
   };
-  walk(rows[0]!['QUERY PLAN'][0].Plan);
+  walk(root);
   return nodes;
+}
+
+/**
+ * Runs a hot query the way the API does on its own login: in a transaction
+ * as `anonymous`, or as the sample's rider (`authenticated`, claims set), so
+ * row-level security applies. `db` should be a skatehubba_app connection.
+ */
+export function runAsApp(db: Db, query: HotQuery, sample: Sample): Promise<unknown> {
+  return query.as === 'rider'
+    ? asRider(db, sample.userId, (tx) => query.run(tx as unknown as Db, sample))
+    : asAnonymous(db, (tx) => query.run(tx as unknown as Db, sample));
+}
+
+/**
+ * `explainHotQuery` under row-level security: inside `runAsApp`'s
+ * transaction (role and claims set) on one connection of `pool` (a
+ * skatehubba_app pool), so the plan carries the policies' quals and the
+ * `current_rider_id()` InitPlan. `options` go into EXPLAIN's parentheses.
+ */
+export async function explainHotQueryAsApp(
+  pool: pg.Pool,
+  query: HotQuery,
+  sample: Sample,
+  options = 'FORMAT JSON',
+): Promise<{ nodes: PlanNode[]; text: string }> {
+  const client = await pool.connect();
+  try {
+    const captured: { sql: string; params: unknown[] }[] = [];
+    const db = drizzle(client, { schema, logger: { logQuery: (sql, params) => void captured.push({ sql, params }) } });
+    let plan: unknown;
+    await runAsApp(
+      db as unknown as Db,
+      {
+        ...query,
+        run: async (tx, s) => {
+          captured.length = 0; // the role and claims statement
+          await query.run(tx, s);
+          if (captured.length !== 1) throw new Error(`${query.name} sent ${captured.length} statements; the plan check expects one`);
+          const { rows } = await client.query(`EXPLAIN (${options}) ${captured[0]!.sql}`, captured[0]!.params);
+          plan = rows;
+        },
+      },
+      sample,
+    );
+    const rows = plan as Record<string, unknown>[];
+    if (!/FORMAT JSON/i.test(options)) return { nodes: [], text: rows.map((r) => r['QUERY PLAN']).join('\n') };
+    const root = (rows[0]!['QUERY PLAN'] as [{ Plan: PlanNode }])[0].Plan;
+    return { nodes: planNodes(root), text: JSON.stringify(root) };
+  } finally {
+    client.release();
+  }
 }

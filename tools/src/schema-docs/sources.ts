@@ -32,7 +32,8 @@ export async function readTableReasons(srcDir: string): Promise<Record<string, s
         if (!nameArg || !ts.isStringLiteral(nameArg)) continue;
         const doc = ts.getJSDocCommentsAndTags(declaration).find(ts.isJSDoc) ?? ts.getJSDocCommentsAndTags(statement).find(ts.isJSDoc);
         const comment = typeof doc?.comment === 'string' ? doc.comment : (ts.getTextOfJSDocComment(doc?.comment) ?? '');
-        reasons[nameArg.text] = firstParagraph(comment);
+        // A write table (writes.ts) over the same table carries no doc comment: the table's own file speaks for it.
+        if (comment.trim()) reasons[nameArg.text] = firstParagraph(comment);
       }
     }
   }
