@@ -506,10 +506,11 @@ describe.runIf(process.env.DATABASE_URL)('load on a Postgres server', { timeout:
       app.on('error', () => undefined);
       await app.connect();
       try {
-        // The login alone holds nothing: only the printed role switch opens the rider's rows.
-        await expect(app.query('SELECT count(*) FROM checkins')).rejects.toMatchObject({ code: '42501' });
+        // The login alone is an anonymous request (migration 0006): no rider's rows until the printed switch.
+        expect((await app.query('SELECT current_user AS role')).rows).toEqual([{ role: 'anonymous' }]);
+        await expect(app.query('SELECT count(*) FROM sessions')).rejects.toMatchObject({ code: '42501' });
         await expectActingAsRider(owner, app, block);
-        expect((await app.query('SELECT current_user AS role')).rows).toEqual([{ role: 'skatehubba_app' }]);
+        expect((await app.query('SELECT current_user AS role')).rows).toEqual([{ role: 'anonymous' }]);
       } finally {
         await app.end();
       }

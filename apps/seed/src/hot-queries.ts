@@ -2,7 +2,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { schema } from '@skatehubba/db';
-import { asAnonymous, asRider } from '@skatehubba/schema-kit';
+import { asRider } from '@skatehubba/schema-kit';
 import { achievementsOf } from '@skatehubba/gamification';
 import { leaderboard, riderHistory, savedSpotsOf, spotFeed, spotLeaderboard, spotsNear, type CheckinCursor } from '@skatehubba/spots';
 import { startOfUtcDay } from './generate';
@@ -185,9 +185,9 @@ function planNodes(root: PlanNode): PlanNode[] {
  * row-level security applies. `db` should be a skatehubba_app connection.
  */
 export function runAsApp(db: Db, query: HotQuery, sample: Sample): Promise<unknown> {
-  return query.as === 'rider'
-    ? asRider(db, sample.userId, (tx) => query.run(tx as unknown as Db, sample))
-    : asAnonymous(db, (tx) => query.run(tx as unknown as Db, sample));
+  // The app's login starts every session as `anonymous` (migration 0006), so a
+  // public read runs as the API runs it: one statement, no transaction.
+  return query.as === 'rider' ? asRider(db, sample.userId, (tx) => query.run(tx as unknown as Db, sample)) : query.run(db, sample);
 }
 
 /**

@@ -11,9 +11,10 @@ import { anonymousRole, authenticatedRole } from 'drizzle-orm/neon';
  * - `skatehubba_owner` (NOLOGIN): owns every table and function. The login
  *   that runs the migrations is made a member so it can hand objects over.
  * - `skatehubba_app` (the API's login): owns nothing, may create nothing, and
- *   holds no privilege of its own (NOINHERIT). Per transaction it becomes
- *   `authenticated` (a verified rider) or `anonymous` (no rider) through
- *   `asRider()` / `asAnonymous()`, the way Neon's Data API switches roles.
+ *   holds no privilege of its own (NOINHERIT). Every session starts as
+ *   `anonymous` (migration 0006: no rider, public reads only); per
+ *   transaction `asRider()` makes it `authenticated` (a verified rider), the
+ *   way Neon's Data API switches roles.
  * - `authenticated`, `anonymous`: Neon's names, so the same policies serve
  *   the Data API later. Their grants are per column (`0005_privileges`).
  * - `skatehubba_readonly`: support and analytics; reads everything but
@@ -60,34 +61,63 @@ type AnyDb = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 export type Tx<D> = D extends PgDatabase<infer H, infer S, infer R> ? PgTransaction<H, S, R> : never;
 
 /**
- * Runs `fn` in a transaction as `riderId`: the role becomes `authenticated`,
- * the rider claim and the audit actor are set, all three transaction-local
- * (`set_config(..., true)`), in one statement. Policies see the rider, the
- * audit trail records the same id, and nothing outlives the transaction, so a
- * pooled connection cannot carry one rider's rights into the next request.
+ * The schema search path of every request, transaction-local: `pg_temp` last,
+ * so a temporary table (which any role may create, and which lives as long as
+ * the pooled connection) cannot stand in for a real table of a later request,
+ * whatever search_path a previous request left at session level.
+ */
+export const REQUEST_SEARCH_PATH = 'public, pg_temp';
+
+/**
+ * The one statement that makes the rest of a transaction a rider's: the role
+ * becomes `authenticated`, the rider claim and the audit actor are set, and
+ * the search path pinned, all transaction-local (`set_config(..., true)`).
+ * `asRider()` runs it first in an interactive transaction; a driver without
+ * one (neon-http) sends it as the first statement of a batch, which runs as
+ * one transaction.
+ */
+export function riderContext(riderId: string): SQL {
+  assertUuid('rider id', riderId);
+  const claims = JSON.stringify({ sub: riderId.toLowerCase(), role: ROLES.authenticated });
+  return sql`SELECT set_config(${RIDER_CLAIMS_SETTING}, ${claims}, true), set_config(${ACTOR_SETTING}, ${riderId}, true), set_config('search_path', ${REQUEST_SEARCH_PATH}, true), set_config('role', ${ROLES.authenticated}, true)`;
+}
+
+/**
+ * The statement that makes the rest of a transaction anonymous: the role
+ * becomes `anonymous`, the search path is pinned, and the rider claim and
+ * actor are emptied, all transaction-local, so a value left on a pooled
+ * connection at session level cannot make an anonymous request someone's.
+ */
+export function anonymousContext(): SQL {
+  return sql`SELECT set_config(${RIDER_CLAIMS_SETTING}, '', true), set_config(${ACTOR_SETTING}, '', true), set_config('search_path', ${REQUEST_SEARCH_PATH}, true), set_config('role', ${ROLES.anonymous}, true)`;
+}
+
+/**
+ * Runs `fn` in a transaction as `riderId` (`riderContext()`). Policies see the
+ * rider, the audit trail records the same id, and nothing outlives the
+ * transaction, so a pooled connection cannot carry one rider's rights into
+ * the next request.
  *
  * The API calls this after it has verified the rider (session token or JWT);
  * the database then lets the transaction touch only what that rider may.
  */
 export async function asRider<D extends AnyDb, T>(db: D, riderId: string, fn: (tx: Tx<D>) => Promise<T>): Promise<T> {
-  assertUuid('rider id', riderId);
-  const claims = JSON.stringify({ sub: riderId.toLowerCase(), role: ROLES.authenticated });
+  const context = riderContext(riderId);
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`SELECT set_config(${RIDER_CLAIMS_SETTING}, ${claims}, true), set_config(${ACTOR_SETTING}, ${riderId}, true), set_config('role', ${ROLES.authenticated}, true)`,
-    );
+    await tx.execute(context);
     return fn(tx as Tx<D>);
   }) as Promise<T>;
 }
 
 /**
- * Runs `fn` in a transaction as `anonymous`: a request without a verified
- * rider. It reads what is public (live spots and check-ins, public profile
- * columns, the achievement catalogue) and may look a session up by its hash.
+ * Runs `fn` in a transaction as `anonymous` (`anonymousContext()`): a request
+ * without a verified rider. It reads what is public (live spots and
+ * check-ins, public profile columns, the achievement catalogue) and may look
+ * a session up by its hash.
  */
 export async function asAnonymous<D extends AnyDb, T>(db: D, fn: (tx: Tx<D>) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT set_config('role', ${ROLES.anonymous}, true)`);
+    await tx.execute(anonymousContext());
     return fn(tx as Tx<D>);
   }) as Promise<T>;
 }

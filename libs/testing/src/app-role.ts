@@ -20,7 +20,11 @@ export function asAppRider<S extends Record<string, unknown>, T>(
   return hasSessions() ? asRider(t.app, riderId, (tx) => fn(tx as unknown as Db<S>)) : fn(t.db);
 }
 
-/** As `asAppRider`, for a request with no rider: the app login as `anonymous`. */
+/**
+ * As `asAppRider`, for a request with no rider: the app login as `anonymous`.
+ * On neon-http the app login itself, which starts every session as
+ * `anonymous` (migration 0006), so the policies hold there too.
+ */
 export function asAppAnonymous<S extends Record<string, unknown>, T>(t: TestDatabase<S>, fn: (db: Db<S>) => Promise<T>): Promise<T> {
-  return hasSessions() ? asAnonymous(t.app, (tx) => fn(tx as unknown as Db<S>)) : fn(t.db);
+  return hasSessions() ? asAnonymous(t.app, (tx) => fn(tx as unknown as Db<S>)) : fn(t.app);
 }

@@ -30,8 +30,8 @@ export interface TestDatabase<S extends Record<string, unknown>> {
   db: PgDatabase<PgQueryResultHKT, S>;
   /**
    * drizzle as the API's login, `skatehubba_app`: a real LOGIN role on a
-   * server (it can do nothing until `asRider()`/`asAnonymous()` switch it to
-   * `authenticated`/`anonymous`). On PGlite the session is always a superuser,
+   * server, whose sessions start as `anonymous` (migration 0006) until
+   * `asRider()` switches a transaction to `authenticated`. On PGlite the session is always a superuser,
    * so this is `db` and only what those helpers switch to (SET LOCAL ROLE) is
    * the app's: policies and grants hold, escapes cannot be shown.
    */
