@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { describe, expect } from 'vitest';
+import { describe, expect, inject } from 'vitest';
 import { createAchievement } from '@skatehubba/gamification/factories';
 import { createUser } from '@skatehubba/identity/factories';
 import { asRider, DataRuleError, pgErrorFields } from '@skatehubba/schema-kit';
@@ -163,6 +163,34 @@ describe('toDataRuleError()', () => {
           constraint: 'record_progress_rider_guard',
           sqlstate: '42501',
         });
+      },
+    );
+
+    // The guards let staff (a member of skatehubba_owner) act without a rider.
+    // A request that is authenticated but carries no rider (a JWT without
+    // `sub`) must not pass for staff. Server engines only: on PGlite the
+    // session is the superuser, a member of the owner, so it *is* staff.
+    it.runIf(inject('engine') === 'postgres' || inject('engine') === 'neon-ws')(
+      'does not take the app login without a rider for staff (archive_spot, record_progress)',
+      async ({ t }) => {
+        const creator = await createUser(t.db);
+        const spot = await createSpot(t.db, { created_by: creator.id });
+        const achievement = await createAchievement(t.db);
+        const noRider = (statement: ReturnType<typeof sql>) =>
+          t.app.transaction(async (tx) => {
+            await tx.execute(sql`SELECT set_config('role', 'authenticated', true)`);
+            return tx.execute(statement);
+          });
+        expect(await refusal(noRider(sql`SELECT * FROM archive_spot(${spot.id}::uuid)`))).toMatchObject({
+          rule: 'spot_not_yours',
+          constraint: 'archive_spot_creator_guard',
+        });
+        expect(await refusal(noRider(sql`SELECT * FROM record_progress(${creator.id}::uuid, ${achievement.id}::uuid, 1)`))).toMatchObject({
+          rule: 'progress_not_yours',
+          constraint: 'record_progress_rider_guard',
+        });
+        const [after] = await t.db.select({ archived_at: schema.spots.archived_at }).from(schema.spots).where(eq(schema.spots.id, spot.id));
+        expect(after?.archived_at).toBeNull();
       },
     );
   });

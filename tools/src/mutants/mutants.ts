@@ -441,7 +441,7 @@ export const MUTANTS: Mutant[] = [
     name: 'session_is_staff() true for every login',
     covers: [],
     sql: [rewriteFunction('session_is_staff', "pg_has_role(session_user, 'skatehubba_owner', 'MEMBER')", 'true')],
-    owners: [onServer(ACCESS), onServer(ATTACKS)],
+    owners: [onServer(ACCESS), onServer(ATTACKS), onServer(REFUSALS)],
   },
   ...DEFINER_FUNCTIONS.map((fn) => catalogRule(`${fn.replace(/\(.*/, '()')} search_path unpinned`, repinSearchPath(fn, null))),
   catalogRule('archive_spot() searches pg_temp first', repinSearchPath('archive_spot(uuid)', 'pg_temp, pg_catalog, public')),
