@@ -1,9 +1,11 @@
-import { eq } from 'drizzle-orm';
-import { describe, expect } from 'vitest';
+import { and, eq, sql } from 'drizzle-orm';
+import { describe, expect, inject } from 'vitest';
+import { createAchievement } from '@skatehubba/gamification/factories';
 import { createUser } from '@skatehubba/identity/factories';
-import { DataRuleError, pgErrorFields } from '@skatehubba/schema-kit';
+import { asRider, DataRuleError, pgErrorFields } from '@skatehubba/schema-kit';
+import { checkinWrites } from '@skatehubba/spots';
 import { createCheckin, createSpot } from '@skatehubba/spots/factories';
-import { databaseTest } from '@skatehubba/testing';
+import { databaseTest, hasSessions, type TestDatabase } from '@skatehubba/testing';
 import { REFUSALS, toDataRuleError } from './errors';
 import * as schema from './schema';
 
@@ -81,6 +83,116 @@ describe('toDataRuleError()', () => {
     expect(bad).toMatchObject({ rule: 'latitude_out_of_range', kind: 'invalid', sqlstate: '23514' });
     expect(pgErrorFields((bad as Error).cause)).toMatchObject({ code: '23514', constraint: 'spots_latitude_ck' });
     expect(await refusal(t.query('DELETE FROM audit_logs'))).toMatchObject({ rule: 'audit_append_only', sqlstate: '23001' });
+  });
+
+  // As the app role with a rider set: asRider() needs a transaction, which
+  // neon-http has not. On PGlite its SET LOCAL ROLE is what makes grants and
+  // policies apply; on a server t.app is the API's own login as well.
+  describe('refusals of the app role', () => {
+    const checkinsOf = async (t: TestDatabase<typeof schema>, riderId: string, spotId: string) =>
+      (
+        await t.db
+          .select({ id: schema.checkins.id })
+          .from(schema.checkins)
+          .where(and(eq(schema.checkins.user_id, riderId), eq(schema.checkins.spot_id, spotId)))
+      ).length;
+    // How the app checks in: through checkinWrites, which names only the
+    // columns a rider may INSERT (drizzle names every column of its table).
+    const checkIn = (riderId: string, spotId: string) =>
+      ({ user_id: riderId, spot_id: spotId, trick: 'kickflip', trick_status: 'landed', stance: 'regular' }) as const;
+
+    it.skipIf(!hasSessions())('maps a row a policy refuses (checking in as another rider) to the table’s verdict', async ({ t }) => {
+      const [a, b] = [await createUser(t.db), await createUser(t.db)];
+      const spot = await createSpot(t.db);
+      const error = await refusal(asRider(t.app, a.id, (tx) => tx.insert(checkinWrites).values(checkIn(b.id, spot.id))));
+      expect(error).toBeInstanceOf(DataRuleError);
+      expect(error).toMatchObject({ rule: 'not_your_checkin', kind: 'forbidden', sqlstate: '42501' });
+      // Postgres names no policy for a permissive refusal: the mapping names one of the table's, all of which share the verdict.
+      expect((error as DataRuleError).constraint).toMatch(/^checkins_[a-z_]+_pol$/);
+      expect(pgErrorFields((error as Error).cause)?.message).toContain('row-level security policy for table "checkins"');
+      expect(await checkinsOf(t, b.id, spot.id)).toBe(0);
+      // The same statement as b is let in: the refusal was about the rider, nothing else.
+      await asRider(t.app, b.id, (tx) => tx.insert(checkinWrites).values(checkIn(b.id, spot.id)));
+      expect(await checkinsOf(t, b.id, spot.id)).toBe(1);
+    });
+
+    it.skipIf(!hasSessions())('maps a missing privilege (a client-chosen created_at, TRUNCATE) to permission_denied', async ({ t }) => {
+      const rider = await createUser(t.db);
+      const spot = await createSpot(t.db);
+      const backdated = await refusal(
+        asRider(t.app, rider.id, (tx) =>
+          tx.execute(sql`INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance, created_at)
+                         VALUES (${rider.id}, ${spot.id}, 'kickflip', 'landed', 'regular', '2020-01-01T00:00:00Z')`),
+        ),
+      );
+      expect(backdated).toBeInstanceOf(DataRuleError);
+      expect(backdated).toMatchObject({ rule: 'permission_denied', kind: 'forbidden', constraint: 'privilege', sqlstate: '42501' });
+      expect(await checkinsOf(t, rider.id, spot.id)).toBe(0);
+      // The same check-in without created_at goes in, stamped by the database's clock.
+      await asRider(t.app, rider.id, (tx) => tx.insert(checkinWrites).values(checkIn(rider.id, spot.id)));
+      expect(await checkinsOf(t, rider.id, spot.id)).toBe(1);
+
+      const truncate = await refusal(asRider(t.app, rider.id, (tx) => tx.execute(sql`TRUNCATE checkins`)));
+      expect(truncate).toMatchObject({ rule: 'permission_denied', kind: 'forbidden', constraint: 'privilege', sqlstate: '42501' });
+      expect(await checkinsOf(t, rider.id, spot.id)).toBe(1);
+    });
+
+    it.skipIf(!hasSessions())(
+      'maps a definer function’s guard (archiving another rider’s spot, their progress) to its rule',
+      async ({ t }) => {
+        const [a, b] = [await createUser(t.db), await createUser(t.db)];
+        const spot = await createSpot(t.db, { created_by: b.id });
+        const archive = await refusal(asRider(t.app, a.id, (tx) => tx.execute(sql`SELECT * FROM archive_spot(${spot.id}::uuid)`)));
+        expect(archive).toBeInstanceOf(DataRuleError);
+        expect(archive).toMatchObject({
+          rule: 'spot_not_yours',
+          kind: 'forbidden',
+          constraint: 'archive_spot_creator_guard',
+          sqlstate: '42501',
+        });
+        const [after] = await t.db.select({ archived_at: schema.spots.archived_at }).from(schema.spots).where(eq(schema.spots.id, spot.id));
+        expect(after?.archived_at).toBeNull();
+
+        const achievement = await createAchievement(t.db);
+        const progress = await refusal(
+          asRider(t.app, a.id, (tx) => tx.execute(sql`SELECT * FROM record_progress(${b.id}::uuid, ${achievement.id}::uuid, 1)`)),
+        );
+        expect(progress).toMatchObject({
+          rule: 'progress_not_yours',
+          kind: 'forbidden',
+          constraint: 'record_progress_rider_guard',
+          sqlstate: '42501',
+        });
+      },
+    );
+
+    // The guards let staff (a member of skatehubba_owner) act without a rider.
+    // A request that is authenticated but carries no rider (a JWT without
+    // `sub`) must not pass for staff. Server engines only: on PGlite the
+    // session is the superuser, a member of the owner, so it *is* staff.
+    it.runIf(inject('engine') === 'postgres' || inject('engine') === 'neon-ws')(
+      'does not take the app login without a rider for staff (archive_spot, record_progress)',
+      async ({ t }) => {
+        const creator = await createUser(t.db);
+        const spot = await createSpot(t.db, { created_by: creator.id });
+        const achievement = await createAchievement(t.db);
+        const noRider = (statement: ReturnType<typeof sql>) =>
+          t.app.transaction(async (tx) => {
+            await tx.execute(sql`SELECT set_config('role', 'authenticated', true)`);
+            return tx.execute(statement);
+          });
+        expect(await refusal(noRider(sql`SELECT * FROM archive_spot(${spot.id}::uuid)`))).toMatchObject({
+          rule: 'spot_not_yours',
+          constraint: 'archive_spot_creator_guard',
+        });
+        expect(await refusal(noRider(sql`SELECT * FROM record_progress(${creator.id}::uuid, ${achievement.id}::uuid, 1)`))).toMatchObject({
+          rule: 'progress_not_yours',
+          constraint: 'record_progress_rider_guard',
+        });
+        const [after] = await t.db.select({ archived_at: schema.spots.archived_at }).from(schema.spots).where(eq(schema.spots.id, spot.id));
+        expect(after?.archived_at).toBeNull();
+      },
+    );
   });
 
   it('returns anything that is not a rule refusal unchanged', async ({ t }) => {

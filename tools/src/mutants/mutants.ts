@@ -1,4 +1,15 @@
-import { dropConstraint, dropIndex, dropTrigger, redefineConstraint, redefineIndex, redefineTrigger, rewriteFunction } from './sql';
+import {
+  dropConstraint,
+  dropIndex,
+  dropPolicy,
+  dropTrigger,
+  redefineConstraint,
+  redefineIndex,
+  redefineTrigger,
+  repinSearchPath,
+  rewriteFunction,
+  widenPolicy,
+} from './sql';
 
 /**
  * The mutation gate's list (`npm run test:mutants`): each mutant breaks one
@@ -42,6 +53,10 @@ const INDEX_DEFINITIONS = 'libs/db/src/index-definitions.int.test.ts';
 const ERASURE = 'libs/db/src/erasure.int.test.ts';
 const UPDATED_AT = 'libs/db/src/updated-at.int.test.ts';
 const PLANS = 'apps/seed/src/plans.int.test.ts';
+const ACCESS = 'libs/db/src/access.int.test.ts';
+const ATTACKS = 'libs/db/src/attacks.int.test.ts';
+const PERMISSIONS = 'libs/db/src/permissions.int.test.ts';
+const REFUSALS = 'libs/db/src/refusals.int.test.ts';
 
 /** A CHECK dropped: the table's behaviour tests, then its zod-vs-database property test. */
 const checkDropped = (table: string, name: string, ...owners: string[]): Mutant => ({
@@ -79,6 +94,53 @@ const deleteRule = (table: string, name: string, from: string, to: string, ...ow
   sql: [redefineConstraint(table, name, from, to)],
   owners: own(...owners),
 });
+
+/**
+ * A policy dropped: the role loses the rows it reached (a reader sees none, a
+ * write is refused, a definer flow running as the owner finds nothing). The
+ * behaviour tests as that role, then `extra` (a lib's flow that depends on
+ * it), then the permission matrix, which lists every policy.
+ */
+const policyDropped = (table: string, name: string, ...extra: string[]): Mutant => ({
+  name: `${name} dropped`,
+  covers: [name],
+  sql: [dropPolicy(table, name)],
+  owners: own(ACCESS, ATTACKS, ...extra, PERMISSIONS),
+});
+
+/**
+ * A policy's expression made `true`: the role reaches every row, its own and
+ * every other rider's. Only a test that tries another rider's row as the app
+ * role kills it; the catalog cannot (the matrix holds who a policy is for,
+ * not what it admits).
+ */
+const policyWidened = (table: string, name: string, clause: 'USING' | 'WITH CHECK', ...extra: string[]): Mutant => ({
+  name: `${name} ${clause} true`,
+  covers: [name],
+  sql: [widenPolicy(table, name, clause)],
+  owners: own(ACCESS, ATTACKS, ...extra),
+});
+
+/** A catalog property of the design with no behaviour of its own to show: the permission matrix owns it. */
+const catalogRule = (name: string, sql: string): Mutant => ({ name, covers: [], sql: [sql], owners: own(PERMISSIONS) });
+
+/** A grant or revocation that changes what a role may do: the behaviour tests first, then the matrix. */
+const privilegeChange = (name: string, sql: string, ...extra: string[]): Mutant => ({
+  name,
+  covers: [],
+  sql: [sql],
+  owners: own(ACCESS, ATTACKS, ...extra, PERMISSIONS),
+});
+
+const RLS_TABLES = ['achievements', 'audit_logs', 'checkins', 'saved_spots', 'sessions', 'spots', 'user_achievements', 'users'];
+const DEFINER_FUNCTIONS = [
+  'archive_spot(uuid)',
+  'audit_row_change()',
+  'checkins_require_active_spot()',
+  'current_rider_email()',
+  'record_progress(uuid, uuid, integer)',
+  'session_by_token_hash(text)',
+];
 
 export const MUTANTS: Mutant[] = [
   // users
@@ -293,4 +355,99 @@ export const MUTANTS: Mutant[] = [
     sql: [rewriteFunction('audit_row_change', "nullif(current_setting('skatehubba.actor_id', true), '')::uuid", 'NULL::uuid')],
     owners: own(AUDIT),
   },
+
+  // row-level security: every policy dropped, and every rider-scoped one widened
+  policyDropped('achievements', 'achievements_read_pol', GAMIFICATION),
+  policyDropped('audit_logs', 'audit_logs_owner_append_pol', AUDIT),
+  policyDropped('audit_logs', 'audit_logs_readonly_pol'),
+  policyDropped('checkins', 'checkins_read_pol'),
+  policyWidened('checkins', 'checkins_read_pol', 'USING'),
+  policyDropped('checkins', 'checkins_readonly_pol'),
+  policyDropped('checkins', 'checkins_check_in_own_pol', REFUSALS),
+  policyWidened('checkins', 'checkins_check_in_own_pol', 'WITH CHECK', REFUSALS),
+  policyDropped('checkins', 'checkins_edit_own_pol'),
+  // Its WITH CHECK (user_id = rider) cannot be widened observably: no role may UPDATE user_id.
+  policyWidened('checkins', 'checkins_edit_own_pol', 'USING'),
+  policyDropped('checkins', 'checkins_delete_own_pol'),
+  policyWidened('checkins', 'checkins_delete_own_pol', 'USING'),
+  policyDropped('checkins', 'checkins_owner_pol', SPOTS),
+  policyDropped('saved_spots', 'saved_spots_own_pol'),
+  policyWidened('saved_spots', 'saved_spots_own_pol', 'USING'),
+  policyWidened('saved_spots', 'saved_spots_own_pol', 'WITH CHECK'),
+  policyDropped('saved_spots', 'saved_spots_readonly_pol'),
+  policyDropped('sessions', 'sessions_own_read_pol'),
+  policyWidened('sessions', 'sessions_own_read_pol', 'USING'),
+  policyDropped('sessions', 'sessions_own_start_pol'),
+  policyWidened('sessions', 'sessions_own_start_pol', 'WITH CHECK'),
+  policyDropped('sessions', 'sessions_own_revoke_pol'),
+  policyWidened('sessions', 'sessions_own_revoke_pol', 'USING'),
+  policyDropped('sessions', 'sessions_readonly_pol'),
+  policyDropped('sessions', 'sessions_owner_read_pol', IDENTITY),
+  policyDropped('spots', 'spots_read_pol'),
+  policyDropped('spots', 'spots_create_own_pol'),
+  policyWidened('spots', 'spots_create_own_pol', 'WITH CHECK'),
+  policyDropped('spots', 'spots_edit_own_pol'),
+  policyWidened('spots', 'spots_edit_own_pol', 'USING'),
+  policyDropped('spots', 'spots_owner_pol', SPOTS),
+  policyDropped('user_achievements', 'user_achievements_own_read_pol'),
+  policyWidened('user_achievements', 'user_achievements_own_read_pol', 'USING'),
+  policyDropped('user_achievements', 'user_achievements_readonly_pol'),
+  policyDropped('user_achievements', 'user_achievements_owner_pol', GAMIFICATION),
+  policyDropped('users', 'users_read_pol'),
+  policyDropped('users', 'users_sign_up_pol'),
+  policyWidened('users', 'users_sign_up_pol', 'WITH CHECK'),
+  policyDropped('users', 'users_edit_own_pol'),
+  policyWidened('users', 'users_edit_own_pol', 'USING'),
+  policyDropped('users', 'users_owner_read_pol', IDENTITY),
+  ...RLS_TABLES.map((table) =>
+    privilegeChange(`${table} row-level security disabled`, `ALTER TABLE "${table}" DISABLE ROW LEVEL SECURITY`),
+  ),
+  // FORCE binds the owner, that is the definer functions, whose own guards
+  // decide what they do: nothing a caller sees changes without it.
+  ...RLS_TABLES.map((table) => catalogRule(`${table} row-level security not forced`, `ALTER TABLE "${table}" NO FORCE ROW LEVEL SECURITY`)),
+
+  // privileges: the attack list's columns and tables, each granted to a role that must not have it
+  privilegeChange('checkins.created_at insertable by authenticated', 'GRANT INSERT (created_at) ON checkins TO authenticated', REFUSALS),
+  privilegeChange('checkins.created_at updatable by authenticated', 'GRANT UPDATE (created_at) ON checkins TO authenticated'),
+  privilegeChange('checkins.updated_at updatable by authenticated', 'GRANT UPDATE (updated_at) ON checkins TO authenticated'),
+  privilegeChange('checkins.user_id updatable by authenticated', 'GRANT UPDATE (user_id) ON checkins TO authenticated'),
+  privilegeChange('spots.archived_at updatable by authenticated', 'GRANT UPDATE (archived_at) ON spots TO authenticated'),
+  privilegeChange('user_achievements writable by authenticated', 'GRANT INSERT, UPDATE ON user_achievements TO authenticated'),
+  privilegeChange('users.email readable by anonymous and authenticated', 'GRANT SELECT (email) ON users TO anonymous, authenticated'),
+  privilegeChange('sessions.token_hash readable by skatehubba_readonly', 'GRANT SELECT (token_hash) ON sessions TO skatehubba_readonly'),
+  privilegeChange('sessions deletable by authenticated', 'GRANT DELETE ON sessions TO authenticated'),
+  privilegeChange('audit_logs writable by authenticated', 'GRANT INSERT, UPDATE, DELETE ON audit_logs TO authenticated'),
+  privilegeChange('checkins truncatable by authenticated', 'GRANT TRUNCATE ON checkins TO authenticated', REFUSALS),
+  privilegeChange('CREATE on schema public for authenticated', 'GRANT CREATE ON SCHEMA public TO authenticated'),
+  // Roles belong to the cluster: these two run on PGlite only, never on a shared server.
+  privilegeChange('skatehubba_app a member of skatehubba_owner', 'GRANT skatehubba_owner TO skatehubba_app'),
+  catalogRule('skatehubba_app INHERIT', 'ALTER ROLE skatehubba_app INHERIT'),
+
+  // definer functions
+  {
+    name: 'archive_spot() without the creator guard',
+    covers: [],
+    sql: [rewriteFunction('archive_spot', '(rider IS NOT NULL AND spot.created_by IS DISTINCT FROM rider)', 'false')],
+    owners: own(ACCESS, ATTACKS, REFUSALS),
+  },
+  {
+    name: 'record_progress() without the rider guard',
+    covers: [],
+    sql: [rewriteFunction('record_progress', '(rider IS NOT NULL AND p_user_id IS DISTINCT FROM rider)', 'false')],
+    owners: own(ACCESS, ATTACKS, REFUSALS),
+  },
+  {
+    // On PGlite every session is the superuser, a member of the owner: staff. Only a real login shows it.
+    name: 'session_is_staff() true for every login',
+    covers: [],
+    sql: [rewriteFunction('session_is_staff', "pg_has_role(session_user, 'skatehubba_owner', 'MEMBER')", 'true')],
+    owners: [onServer(ACCESS), onServer(ATTACKS), onServer(REFUSALS)],
+  },
+  ...DEFINER_FUNCTIONS.map((fn) => catalogRule(`${fn.replace(/\(.*/, '()')} search_path unpinned`, repinSearchPath(fn, null))),
+  catalogRule('archive_spot() searches pg_temp first', repinSearchPath('archive_spot(uuid)', 'pg_temp, pg_catalog, public')),
+  privilegeChange('archive_spot() executable by PUBLIC', 'GRANT EXECUTE ON FUNCTION archive_spot(uuid) TO PUBLIC'),
+  privilegeChange('record_progress() executable by PUBLIC', 'GRANT EXECUTE ON FUNCTION record_progress(uuid, uuid, integer) TO PUBLIC'),
+  privilegeChange('current_rider_email() executable by PUBLIC', 'GRANT EXECUTE ON FUNCTION current_rider_email() TO PUBLIC'),
+  privilegeChange('session_by_token_hash() executable by PUBLIC', 'GRANT EXECUTE ON FUNCTION session_by_token_hash(text) TO PUBLIC'),
+  catalogRule('audit_row_change() executable by PUBLIC', 'GRANT EXECUTE ON FUNCTION audit_row_change() TO PUBLIC'),
 ];

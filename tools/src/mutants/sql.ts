@@ -70,3 +70,35 @@ END
 $mutant$`;
 
 export const dropPolicy = (table: string, name: string) => `DROP POLICY "${name}" ON "${table}"`;
+
+/**
+ * A policy's USING or WITH CHECK made `true`: the policy still exists and now
+ * admits every row, the way a mistyped expression would. Raises if the policy
+ * is missing or the expression is `true` already.
+ */
+export const widenPolicy = (table: string, name: string, clause: 'USING' | 'WITH CHECK') => `DO $mutant$
+DECLARE expr text;
+BEGIN
+  SELECT pg_get_expr(${clause === 'USING' ? 'polqual' : 'polwithcheck'}, polrelid) INTO expr FROM pg_policy
+   WHERE polname = ${literal(name)} AND polrelid = ${literal(`public.${table}`)}::regclass;
+  IF expr IS NULL OR expr = 'true' THEN
+    RAISE EXCEPTION 'mutant: policy ${name} has no ${clause} expression to widen (%)', coalesce(expr, 'none');
+  END IF;
+  EXECUTE format('ALTER POLICY %I ON %I ${clause} (true)', ${literal(name)}, ${literal(table)});
+END
+$mutant$`;
+
+/**
+ * A definer function's `SET search_path` changed (`to` a list) or removed
+ * (`to` null, RESET). Raises unless the function is SECURITY DEFINER with a
+ * pinned search_path now.
+ */
+export const repinSearchPath = (signature: string, to: string | null) => `DO $mutant$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_proc WHERE oid = ${literal(`public.${signature}`)}::regprocedure AND prosecdef
+                 AND EXISTS (SELECT 1 FROM unnest(proconfig) c WHERE c LIKE 'search\\_path=%')) THEN
+    RAISE EXCEPTION 'mutant: ${signature} is not a definer function with a pinned search_path';
+  END IF;
+  EXECUTE ${literal(`ALTER FUNCTION public.${signature} ${to === null ? 'RESET search_path' : `SET search_path = ${to}`}`)};
+END
+$mutant$`;
