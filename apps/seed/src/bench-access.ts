@@ -442,7 +442,7 @@ try {
     `\n## Row-level security: the app role next to the owner (${RUNS} runs each, interleaved; goal p95 app / owner <= ${READ_P95_GOAL})\n`,
   );
   console.log(
-    'Owner: the admin login, no policy applies. Owner in a tx: the same inside BEGIN, one set_config, COMMIT (the round trips asRider() adds). App: skatehubba_app through asAnonymous()/asRider(), under row-level security.\n',
+    'Owner: the admin login, no policy applies. Owner in a tx: the same inside BEGIN, one set_config, COMMIT (the round trips asRider() adds). App: the skatehubba_app login, as anonymous (its session default: one statement) or through asRider() (one transaction), under row-level security.\n',
   );
   console.log(
     '| query | as | owner p50 ms | owner p95 ms | app p50 ms | app p95 ms | p95 app / owner | owner in a tx p50 ms | owner in a tx p95 ms | p95 app / owner in a tx | app plan reads an index | same plan as owner |',
