@@ -356,6 +356,32 @@ export const MUTANTS: Mutant[] = [
     owners: own(AUDIT),
   },
 
+  {
+    name: 'audit_row_change() without the subject',
+    covers: [],
+    sql: [
+      rewriteFunction(
+        'audit_row_change',
+        'subject := coalesce(new_row ->> subject_column, old_row ->> subject_column)::uuid;',
+        'subject := NULL;',
+      ),
+    ],
+    owners: own(AUDIT),
+  },
+  {
+    name: 'checkins_audit_trg keeps the note',
+    covers: [],
+    sql: [
+      redefineTrigger(
+        'checkins',
+        'checkins_audit_trg',
+        "audit_row_change('id', 'note', 'user_id')",
+        "audit_row_change('id', '', 'user_id')",
+      ),
+    ],
+    owners: own(AUDIT),
+  },
+
   // row-level security: every policy dropped, and every rider-scoped one widened
   policyDropped('achievements', 'achievements_read_pol', GAMIFICATION),
   policyDropped('audit_logs', 'audit_logs_owner_append_pol', AUDIT),
