@@ -526,12 +526,12 @@ describe('skatehubba_app', () => {
 
   // Its only role default is the one migration 0006 sets. The login may change its own defaults (any role
   // may), which no grant prevents: a default found here that the migrations did not set is a finding.
-  it('starts every session as anonymous, and has no other role default', async ({ t }) => {
+  it('starts every session as anonymous, searching pg_temp last, and has no other role default', async ({ t }) => {
     const rows = await t.query<{ database: string; config: string[] }>(`
       SELECT coalesce(d.datname, '(all)') AS database, s.setconfig AS config FROM pg_db_role_setting s
         LEFT JOIN pg_database d ON d.oid = s.setdatabase
        WHERE s.setrole = 'skatehubba_app'::regrole`);
-    expect(rows).toEqual([{ database: '(all)', config: ['role=anonymous'] }]);
+    expect(rows).toEqual([{ database: '(all)', config: ['role=anonymous', 'search_path=public, pg_temp'] }]);
   });
 
   it('can create nothing: no CREATE on schema public or on the database, for it or any role it becomes', async ({ t }) => {

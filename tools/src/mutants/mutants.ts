@@ -448,6 +448,8 @@ export const MUTANTS: Mutant[] = [
   // Roles belong to the cluster: these two run on PGlite only, never on a shared server.
   privilegeChange('skatehubba_app a member of skatehubba_owner', 'GRANT skatehubba_owner TO skatehubba_app'),
   catalogRule('skatehubba_app INHERIT', 'ALTER ROLE skatehubba_app INHERIT'),
+  // The server shows the shadowing (attacks.int.test.ts); a role setting is the cluster's, so the gate holds the catalog.
+  catalogRule('skatehubba_app searches pg_temp first', 'ALTER ROLE skatehubba_app RESET search_path'),
 
   // definer functions
   {
