@@ -5,3 +5,4 @@ export * from './validation';
 export * from './refusals';
 export * from './lookups';
 export * from './writes';
+export * from './maintenance';
