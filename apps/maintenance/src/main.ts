@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
 import { createDb, DataDirLockedError, DataDirOpenError, type DbHandle } from '@skatehubba/db';
 import { describeFailure, describeTarget, type Target } from './failures';
 import { actionLines, runMaintenance, summaryLine } from './maintenance';
@@ -80,6 +81,8 @@ async function main(): Promise<number> {
   }
   const handle = await open(where);
   try {
+    // Reach the database once first, so an unreachable one is one line, not one per task.
+    await handle.db.execute(sql`SELECT 1`);
     // Every driver's drizzle database is a PgDatabase; the union type does not say so.
     const report = await runMaintenance(handle.db as unknown as Parameters<typeof runMaintenance>[0]);
     for (const line of actionLines(report)) say(line);
