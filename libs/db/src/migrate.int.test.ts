@@ -200,7 +200,11 @@ async function session(handle: DbHandle): Promise<{ query<R>(text: string): Prom
     return { query: async <R>(text: string) => (await handle.client.query(text)).rows as R[], release: () => undefined };
   }
   if (handle.driver === 'neon-http') throw new Error('neon-http has no sessions');
-  const client = await handle.client.connect();
+  // node-postgres and the Neon Pool hand out the same client shape.
+  const client = (await (handle.client as { connect(): Promise<unknown> }).connect()) as {
+    query(text: string): Promise<{ rows: unknown[] }>;
+    release(): void;
+  };
   return {
     query: async <R>(text: string) => (await client.query(text)).rows as R[],
     release: () => client.release(),
@@ -230,7 +234,17 @@ describe.skipIf(!hasSessions())(`upgrade to partitioned audit_logs on ${engine}`
       const through = journal.entries.findIndex((e) => e.tag === PARTITIONS_FROM) + 1;
       expect(await db.query('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations')).toEqual([{ n: through }]);
       expect(journal.entries.length, 'the upgrade under test comes after it').toBeGreaterThan(through);
-      const [a, b, staff, spot, c1, c2, s1, s2, ach] = Array.from({ length: 9 }, () => randomUUID());
+      const [a, b, staff, spot, c1, c2, s1, s2, ach] = Array.from({ length: 9 }, (): string => randomUUID()) as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
       const hash = () => randomUUID().replaceAll('-', '').repeat(2);
       const url = `https://media.skatehubba.test/a.jpg?X-Amz-Expires=60&X-Amz-Signature=${'ab'.repeat(16)}`;
       for (const statement of [
