@@ -39,5 +39,6 @@ export const IDENTITY_REFUSALS: RuleTable = {
     'sessions_own_revoke_pol',
     'sessions_readonly_pol',
     'sessions_owner_read_pol',
+    'sessions_owner_prune_pol',
   ),
 };
