@@ -104,7 +104,9 @@ describe('audit_logs partitions', () => {
     expect(new Set(partitions.map((p) => p.schema))).toEqual(new Set([AUDIT_PARTITION_SCHEMA]));
     expect(partitions.at(-1)!.bound).toBe('DEFAULT');
     expect(AUDIT_RETENTION_MONTHS).toBe(13);
-    expect(await t.query('SELECT audit_retention_months() AS months')).toEqual([{ months: AUDIT_RETENTION_MONTHS }]);
+    expect(await t.query('SELECT audit_retention_months() AS months, audit_partitions_ahead() AS ahead')).toEqual([
+      { months: AUDIT_RETENTION_MONTHS, ahead: AUDIT_PARTITIONS_AHEAD },
+    ]);
 
     // A change now is audited into this month's partition, through the parent.
     const id = randomUUID();
