@@ -1,4 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { is } from 'drizzle-orm';
 import { getTableConfig, isPgEnum, PgTable } from 'drizzle-orm/pg-core';
@@ -163,6 +165,161 @@ describe(`migrations on ${engine}`, () => {
       expect(owners).toEqual([{ owner: 'skatehubba_owner', n: expect.any(Number) }]);
     } finally {
       await handle.close();
+    }
+  });
+});
+
+// The upgrade that partitions audit_logs (0007, 0008) rebuilds the table: a
+// database holding a trail at the migration before it must come out with
+// every audit row, same id, order, content and created_at, and subject_id
+// filled in from what each row is about. apps/seed/src/upgrade.int.test.ts
+// walks every step with the seed's bulk rows; this one writes each kind of
+// change (insert, update, delete, a cascade, an actor, rows from earlier
+// months) by hand, so the expected subject of each row is known.
+const PARTITIONS_FROM = '0006_app_default_role';
+
+interface JournalEntry {
+  tag: string;
+}
+
+/** A copy of the migrations folder whose journal stops after the migration tagged `tag`. */
+async function migrationsThrough(tag: string): Promise<string> {
+  const journal = JSON.parse(await readFile(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: JournalEntry[] };
+  const k = journal.entries.findIndex((e) => e.tag === tag);
+  if (k < 0) throw new Error(`no migration ${tag} in the journal`);
+  const folder = await mkdtemp(join(tmpdir(), `skatehubba-through-${k}-`));
+  cleanups.push(() => rm(folder, { recursive: true, force: true }));
+  await cp(MIGRATIONS_FOLDER, folder, { recursive: true });
+  await writeFile(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, k + 1) }));
+  return folder;
+}
+
+/** One connection of the handle, so a BEGIN ... COMMIT holds (PGlite is one connection anyway). */
+async function session(handle: DbHandle): Promise<{ query<R>(text: string): Promise<R[]>; release(): void }> {
+  if (handle.driver === 'pglite') {
+    return { query: async <R>(text: string) => (await handle.client.query(text)).rows as R[], release: () => undefined };
+  }
+  if (handle.driver === 'neon-http') throw new Error('neon-http has no sessions');
+  // node-postgres and the Neon Pool hand out the same client shape.
+  const client = (await (handle.client as { connect(): Promise<unknown> }).connect()) as {
+    query(text: string): Promise<{ rows: unknown[] }>;
+    release(): void;
+  };
+  return {
+    query: async <R>(text: string) => (await client.query(text)).rows as R[],
+    release: () => client.release(),
+  };
+}
+
+interface AuditRow {
+  id: string;
+  actor_id: string | null;
+  action: string;
+  target_table: string;
+  target_id: string;
+  changes: Record<string, unknown>;
+  transaction_id: string;
+  created_at: string;
+  subject_id?: string | null;
+}
+const AUDIT_COLUMNS = 'id::text, actor_id, action, target_table, target_id, changes, transaction_id::text, created_at::text';
+
+describe.skipIf(!hasSessions())(`upgrade to partitioned audit_logs on ${engine}`, () => {
+  it(`from ${PARTITIONS_FROM}: every audit row survives (id, order, content, created_at), subject_id backfilled, partitions from the oldest month`, async () => {
+    const handle = await emptyDatabase();
+    await migrateDb(handle, await migrationsThrough(PARTITIONS_FROM));
+    const db = await session(handle);
+    try {
+      const journal = JSON.parse(await readFile(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: JournalEntry[] };
+      const through = journal.entries.findIndex((e) => e.tag === PARTITIONS_FROM) + 1;
+      expect(await db.query('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations')).toEqual([{ n: through }]);
+      expect(journal.entries.length, 'the upgrade under test comes after it').toBeGreaterThan(through);
+      const [a, b, staff, spot, c1, c2, s1, s2, ach] = Array.from({ length: 9 }, (): string => randomUUID()) as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      const hash = () => randomUUID().replaceAll('-', '').repeat(2);
+      const url = `https://media.skatehubba.test/a.jpg?X-Amz-Expires=60&X-Amz-Signature=${'ab'.repeat(16)}`;
+      for (const statement of [
+        `INSERT INTO users (id, handle, email, display_name, avatar_url) VALUES ('${a}', 'up_a_${a.slice(0, 8)}', 'a.${a.slice(0, 8)}@example.test', 'Rider A', '${url}')`,
+        `INSERT INTO users (id, handle, email, display_name) VALUES ('${b}', 'up_b_${b.slice(0, 8)}', 'b.${b.slice(0, 8)}@example.test', 'Rider B')`,
+        `INSERT INTO sessions (id, user_id, token_hash, expires_at) VALUES ('${s1}', '${a}', '${hash()}', now() + interval '1 day')`,
+        `INSERT INTO sessions (id, user_id, token_hash, expires_at) VALUES ('${s2}', '${b}', '${hash()}', now() + interval '1 day')`,
+        `UPDATE sessions SET revoked_at = now() WHERE id = '${s1}'`,
+        `INSERT INTO spots (id, name, latitude, longitude, created_by) VALUES ('${spot}', 'Upgrade plaza', 34.0, -118.4, '${a}')`,
+        `INSERT INTO saved_spots (user_id, spot_id) VALUES ('${a}', '${spot}'), ('${b}', '${spot}')`,
+        `DELETE FROM saved_spots WHERE user_id = '${a}'`,
+        `INSERT INTO checkins (id, user_id, spot_id, trick, trick_status, stance, note, media_url) VALUES ('${c1}', '${a}', '${spot}', 'kickflip', 'landed', 'regular', 'first try', '${url}')`,
+        `INSERT INTO checkins (id, user_id, spot_id, trick, trick_status, stance) VALUES ('${c2}', '${b}', '${spot}', 'ollie', 'bailed', 'goofy')`,
+        `UPDATE checkins SET note = 'second try' WHERE id = '${c1}'`,
+        `INSERT INTO achievements (id, slug, name, description, tier, goal) VALUES ('${ach}', 'up-${ach.slice(0, 8)}', 'Upgrade', '', 'gold', 3)`,
+        `INSERT INTO user_achievements (user_id, achievement_id, goal, progress) VALUES ('${a}', '${ach}', 3, 1)`,
+        `UPDATE user_achievements SET progress = 2 WHERE user_id = '${a}'`,
+        `UPDATE users SET display_name = 'Rider A renamed' WHERE id = '${a}'`,
+        // Staff work with an actor, in one transaction.
+        'BEGIN',
+        `SELECT set_config('skatehubba.actor_id', '${staff}', true)`,
+        `UPDATE spots SET name = 'Upgrade plaza renamed' WHERE id = '${spot}'`,
+        'COMMIT',
+        // Rider B deleted: the cascades (session, check-in, saved spot) are audited as deletes about B.
+        `DELETE FROM users WHERE id = '${b}'`,
+        // A trail older than this month: written as the admin with a past created_at (5 and 20 months ago).
+        `INSERT INTO audit_logs (action, target_table, target_id, changes, created_at) VALUES ('update', 'users', '${a}', '{"display_name": ["Old", "Older"]}', now() - interval '5 months')`,
+        `INSERT INTO audit_logs (action, target_table, target_id, changes, created_at) VALUES ('update', 'users', '${a}', '{"display_name": ["Oldest", "Old"]}', now() - interval '20 months')`,
+      ]) {
+        await db.query(statement);
+      }
+      const before = await db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_logs ORDER BY id`);
+      expect(before.length).toBeGreaterThan(20);
+      expect(before.filter((r) => r.actor_id === staff)).toHaveLength(1);
+
+      await migrateDb(handle);
+
+      // Who each row is about: the rider, by table; nobody for an achievement.
+      const subjects: Record<string, Record<string, string | null>> = {
+        users: { [a]: a, [b]: b },
+        sessions: { [s1]: a, [s2]: b },
+        spots: { [spot]: a },
+        saved_spots: { [`${a}/${spot}`]: a, [`${b}/${spot}`]: b },
+        checkins: { [c1]: a, [c2]: b },
+        achievements: { [ach]: null },
+        user_achievements: { [`${a}/${ach}`]: a },
+      };
+      const after = await db.query<AuditRow>(`SELECT ${AUDIT_COLUMNS}, subject_id FROM audit_logs ORDER BY id`);
+      expect(after).toEqual(before.map((row) => ({ ...row, subject_id: subjects[row.target_table]?.[row.target_id] })));
+      expect(after.filter((r) => r.subject_id === undefined)).toEqual([]);
+
+      // Partitioned, from the oldest row's month to 3 months ahead, and nothing in the default partition.
+      const [{ months }] = (await db.query<{ months: string[] }>(
+        `SELECT array_agg(to_char(m, '"audit_logs_"YYYY_MM') ORDER BY m) AS months
+           FROM generate_series(date_trunc('month', now() - interval '20 months'), date_trunc('month', now()) + interval '3 months', interval '1 month') m`,
+      )) as [{ months: string[] }];
+      const partitions = await db.query<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'public.audit_logs'::regclass ORDER BY 1`,
+      );
+      expect(partitions.map((p) => p.name)).toEqual([...months, 'audit_logs_default']);
+      expect(
+        await db.query(
+          `SELECT count(*)::int AS n FROM audit_logs a JOIN pg_class c ON c.oid = a.tableoid WHERE c.relname = 'audit_logs_default'`,
+        ),
+      ).toEqual([{ n: 0 }]);
+
+      // New changes continue the same id sequence, after every old row.
+      await db.query(`UPDATE users SET display_name = 'After the upgrade' WHERE id = '${a}'`);
+      const [newest] = await db.query<{ id: string; subject_id: string }>(
+        `SELECT id::text, subject_id FROM audit_logs WHERE target_table = 'users' ORDER BY id DESC LIMIT 1`,
+      );
+      expect(BigInt(newest!.id)).toBeGreaterThan(BigInt(before.at(-1)!.id));
+      expect(newest!.subject_id).toBe(a);
+    } finally {
+      db.release();
     }
   });
 });

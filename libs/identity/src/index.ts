@@ -6,3 +6,4 @@ export * from './validation';
 export * from './refusals';
 export * from './lookups';
 export * from './writes';
+export * from './maintenance';

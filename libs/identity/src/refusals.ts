@@ -20,6 +20,11 @@ export const IDENTITY_REFUSALS: RuleTable = {
     `a session must expire after it starts and within ${SESSION_MAX_LIFETIME_DAYS} days`,
   ),
   sessions_revoked_at_ck: rule('invalid_session_revocation', 'invalid', 'a session cannot be revoked before it starts'),
+  prune_sessions_staff_guard: rule(
+    'maintenance_staff_only',
+    'forbidden',
+    'only staff (a login that is a member of skatehubba_owner, with no rider set) may prune sessions',
+  ),
   ...policyRules(
     { rule: 'not_your_account', kind: 'forbidden', message: 'a rider signs up and edits their profile only as themself' },
     'users_read_pol',
@@ -34,5 +39,6 @@ export const IDENTITY_REFUSALS: RuleTable = {
     'sessions_own_revoke_pol',
     'sessions_readonly_pol',
     'sessions_owner_read_pol',
+    'sessions_owner_prune_pol',
   ),
 };

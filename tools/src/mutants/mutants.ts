@@ -479,3 +479,123 @@ export const MUTANTS: Mutant[] = [
   privilegeChange('session_by_token_hash() executable by PUBLIC', 'GRANT EXECUTE ON FUNCTION session_by_token_hash(text) TO PUBLIC'),
   catalogRule('audit_row_change() executable by PUBLIC', 'GRANT EXECUTE ON FUNCTION audit_row_change() TO PUBLIC'),
 ];
+
+// retention
+// Audit partitions, their maintenance and session pruning (migration 0008):
+// each rule of maintain_audit_logs() and prune_sessions() broken once, with
+// the test that owns it. The privilege and guard mutants need a real login to
+// show (on PGlite every session is staff), so those owners run on the server.
+const RETENTION = 'libs/audit/src/retention.int.test.ts';
+const PRUNING = 'libs/identity/src/maintenance.int.test.ts';
+const MAINTAIN_GUARD = 'public.current_rider_id() IS NOT NULL OR NOT public.session_is_staff()';
+
+MUTANTS.push(
+  {
+    name: 'retention: sessions_ended_at_idx dropped',
+    covers: ['sessions_ended_at_idx'],
+    sql: [dropIndex('sessions_ended_at_idx')],
+    owners: [onServer(PLANS)],
+  },
+  {
+    name: 'retention: sessions_ended_at_idx on expires_at alone',
+    covers: ['sessions_ended_at_idx'],
+    sql: [redefineIndex('sessions_ended_at_idx', 'LEAST(expires_at, revoked_at)', 'expires_at')],
+    owners: [onServer(PLANS)],
+  },
+  {
+    name: 'retention: sessions_owner_prune_pol dropped',
+    covers: ['sessions_owner_prune_pol'],
+    sql: [dropPolicy('sessions', 'sessions_owner_prune_pol')],
+    owners: own(PRUNING, PERMISSIONS),
+  },
+  {
+    name: 'retention: prune_sessions() ignores revoked_at',
+    covers: [],
+    sql: [rewriteFunction('prune_sessions', 'least(s.expires_at, s.revoked_at)', 's.expires_at')],
+    owners: own(PRUNING),
+  },
+  {
+    name: 'retention: prune_sessions() without its grace period',
+    covers: [],
+    sql: [rewriteFunction('prune_sessions', 'now() - make_interval(days => public.session_prune_grace_days())', 'now()')],
+    owners: own(PRUNING),
+  },
+  {
+    name: 'retention: prune_sessions() without the staff guard',
+    covers: [],
+    sql: [rewriteFunction('prune_sessions', MAINTAIN_GUARD, 'false')],
+    owners: [onServer(PRUNING)],
+  },
+  {
+    name: 'retention: prune_sessions() executable by PUBLIC',
+    covers: [],
+    sql: ['GRANT EXECUTE ON FUNCTION prune_sessions() TO PUBLIC'],
+    owners: own(PRUNING, PERMISSIONS),
+  },
+  {
+    name: 'retention: maintain_audit_logs() without the staff guard',
+    covers: [],
+    sql: [rewriteFunction('maintain_audit_logs', MAINTAIN_GUARD, 'false')],
+    owners: [onServer(RETENTION)],
+  },
+  {
+    name: 'retention: maintain_audit_logs() executable by PUBLIC',
+    covers: [],
+    sql: ['GRANT EXECUTE ON FUNCTION maintain_audit_logs() TO PUBLIC'],
+    owners: own(RETENTION, PERMISSIONS),
+  },
+  {
+    name: 'retention: maintain_audit_logs() retires a month early',
+    covers: [],
+    sql: [rewriteFunction('maintain_audit_logs', '> horizon;', "> horizon + interval '1 month';")],
+    owners: own(RETENTION),
+  },
+  {
+    name: 'retention: maintain_audit_logs() keeps a month too long',
+    covers: [],
+    sql: [rewriteFunction('maintain_audit_logs', '> horizon;', "> horizon - interval '1 month';")],
+    owners: own(RETENTION),
+  },
+  {
+    name: 'retention: maintain_audit_logs() loses the rows it moves out of the default partition',
+    covers: [],
+    sql: [
+      rewriteFunction(
+        'maintain_audit_logs',
+        'FROM audit_partitions.audit_logs_default_moving d;',
+        'FROM audit_partitions.audit_logs_default_moving d WHERE false;',
+      ),
+    ],
+    owners: own(RETENTION),
+  },
+  {
+    name: 'retention: maintain_audit_logs() without its advisory lock',
+    covers: [],
+    sql: [rewriteFunction('maintain_audit_logs', "PERFORM pg_advisory_xact_lock(hashtext('skatehubba.maintain_audit_logs'));", '')],
+    owners: [onServer(RETENTION)],
+  },
+  {
+    name: 'retention: new month partitions without audit_logs_no_truncate_trg',
+    covers: [],
+    sql: [
+      rewriteFunction(
+        'audit_logs_ensure_partition',
+        "'CREATE TRIGGER audit_logs_no_truncate_trg BEFORE TRUNCATE ON audit_partitions.%I FOR EACH STATEMENT EXECUTE FUNCTION public.audit_logs_refuse_change()'",
+        "'SELECT %L'",
+      ),
+    ],
+    owners: own(RETENTION),
+  },
+  {
+    name: 'retention: a new default partition without audit_logs_no_truncate_trg',
+    covers: [],
+    sql: [
+      rewriteFunction(
+        'audit_logs_ensure_default_partition',
+        'CREATE TRIGGER audit_logs_no_truncate_trg BEFORE TRUNCATE ON audit_partitions.audit_logs_default\n      FOR EACH STATEMENT EXECUTE FUNCTION public.audit_logs_refuse_change();',
+        'NULL;',
+      ),
+    ],
+    owners: own(RETENTION),
+  },
+);
