@@ -5,3 +5,5 @@ export * from './validation';
 export * from './refusals';
 export * from './lookups';
 export * from './writes';
+export * from './erasure';
+export * from './personal-data';
