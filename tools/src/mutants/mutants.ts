@@ -451,3 +451,66 @@ export const MUTANTS: Mutant[] = [
   privilegeChange('session_by_token_hash() executable by PUBLIC', 'GRANT EXECUTE ON FUNCTION session_by_token_hash(text) TO PUBLIC'),
   catalogRule('audit_row_change() executable by PUBLIC', 'GRANT EXECUTE ON FUNCTION audit_row_change() TO PUBLIC'),
 ];
+
+// erasure
+// Erasure, export and the tombstone (issue 12). Owned by libs/db/src/erasure.int.test.ts;
+// a separate block so the lead can fold it into the lists above (RLS_TABLES, DEFINER_FUNCTIONS).
+const erasureOwned = (name: string, covers: string[], sql: string, ...owners: Owner[]): Mutant => ({
+  name,
+  covers,
+  sql: [sql],
+  owners: owners.length ? owners : own(ERASURE),
+});
+
+MUTANTS.push(
+  erasureOwned('users_not_erased_trg dropped', ['users_not_erased_trg'], dropTrigger('users', 'users_not_erased_trg')),
+  erasureOwned('users_owner_erase_pol dropped', ['users_owner_erase_pol'], dropPolicy('users', 'users_owner_erase_pol')),
+  erasureOwned('audit_logs_owner_read_pol dropped', ['audit_logs_owner_read_pol'], dropPolicy('audit_logs', 'audit_logs_owner_read_pol')),
+  erasureOwned(
+    'audit_logs_owner_redact_pol dropped',
+    ['audit_logs_owner_redact_pol'],
+    dropPolicy('audit_logs', 'audit_logs_owner_redact_pol'),
+  ),
+  erasureOwned(
+    'saved_spots_owner_read_pol dropped',
+    ['saved_spots_owner_read_pol'],
+    dropPolicy('saved_spots', 'saved_spots_owner_read_pol'),
+  ),
+  erasureOwned('rider_erasures_owner_pol dropped', ['rider_erasures_owner_pol'], dropPolicy('rider_erasures', 'rider_erasures_owner_pol')),
+  erasureOwned(
+    'erase_rider() without the rider guard',
+    [],
+    rewriteFunction('erase_rider', '(rider IS NOT NULL AND p_user_id IS DISTINCT FROM rider)', 'false'),
+  ),
+  erasureOwned(
+    'export_rider() without the rider guard',
+    [],
+    rewriteFunction('export_rider', '(rider IS NOT NULL AND p_user_id IS DISTINCT FROM rider)', 'false'),
+  ),
+  // Staff without a rider is a member of the owner; on PGlite every session is. Only a real login shows it.
+  erasureOwned(
+    'erase_rider() takes the app without a rider for staff',
+    [],
+    rewriteFunction('erase_rider', '(rider IS NULL AND NOT public.session_is_staff())', 'false'),
+    onServer(ERASURE),
+  ),
+  erasureOwned('erase_rider() leaves personal values in the trail', [], rewriteFunction('erase_rider', "'[erased]'", 'c.value')),
+  erasureOwned(
+    'erase_rider() leaves the rider id in changes',
+    [],
+    rewriteFunction('erase_rider', 'replace(a.changes::text, p_user_id::text, pseudonym::text)', 'a.changes::text'),
+  ),
+  erasureOwned('export_rider() exports token hashes', [], rewriteFunction('export_rider', "to_jsonb(s) - 'token_hash'", 'to_jsonb(s)')),
+  erasureOwned(
+    'audit_logs_append_only_trg lets any column change in an erasure',
+    ['audit_logs_append_only_trg'],
+    rewriteFunction('audit_logs_refuse_change', 'NEW.action, NEW.target_table, ', ''),
+  ),
+  erasureOwned(
+    'audit_logs_append_only_trg lets an UPDATE through without a tombstone',
+    ['audit_logs_append_only_trg'],
+    rewriteFunction('audit_logs_refuse_change', 'WHERE transaction_id = txid_current()', ''),
+  ),
+  erasureOwned('erase_rider() executable by PUBLIC', [], 'GRANT EXECUTE ON FUNCTION erase_rider(uuid) TO PUBLIC'),
+  erasureOwned('export_rider() executable by PUBLIC', [], 'GRANT EXECUTE ON FUNCTION export_rider(uuid) TO PUBLIC'),
+);
