@@ -106,7 +106,8 @@ export interface RiderExport {
     unlocked_at: JsonTimestamp | null;
     created_at: JsonTimestamp;
     updated_at: JsonTimestamp;
-    name: string;
+    /** The achievement's name. */
+    achievement: string;
     tier: AchievementTier;
   }[];
   /** `spots` whose `created_by` is the rider. */

@@ -494,22 +494,63 @@ MUTANTS.push(
     rewriteFunction('erase_rider', '(rider IS NULL AND NOT public.session_is_staff())', 'false'),
     onServer(ERASURE),
   ),
-  erasureOwned('erase_rider() leaves personal values in the trail', [], rewriteFunction('erase_rider', "'[erased]'", 'c.value')),
+  erasureOwned(
+    'erase_rider() leaves personal values in the trail',
+    [],
+    rewriteFunction(
+      'erase_rider',
+      `CASE WHEN a.action = 'update' THEN '["[erased]","[erased]"]'::jsonb ELSE '"[erased]"'::jsonb END`,
+      'c.value',
+    ),
+  ),
+  // replace(x, id, id): the rider id stays in `changes` (spots.created_by, saved_spots.user_id, ...).
   erasureOwned(
     'erase_rider() leaves the rider id in changes',
     [],
-    rewriteFunction('erase_rider', 'replace(a.changes::text, p_user_id::text, pseudonym::text)', 'a.changes::text'),
+    rewriteFunction('erase_rider', 'pseudonym::text)::jsonb', 'p_user_id::text)::jsonb'),
+  ),
+  erasureOwned(
+    'erase_rider() leaves the rider id in target_id',
+    [],
+    rewriteFunction('erase_rider', 'target_id = replace(a.target_id, p_user_id::text, pseudonym::text)', 'target_id = a.target_id'),
+  ),
+  erasureOwned(
+    'erase_rider() leaves the rider as actor_id',
+    [],
+    rewriteFunction('erase_rider', 'WHEN a.actor_id = p_user_id THEN pseudonym', 'WHEN false THEN pseudonym'),
   ),
   erasureOwned('export_rider() exports token hashes', [], rewriteFunction('export_rider', "to_jsonb(s) - 'token_hash'", 'to_jsonb(s)')),
   erasureOwned(
     'audit_logs_append_only_trg lets any column change in an erasure',
     ['audit_logs_append_only_trg'],
-    rewriteFunction('audit_logs_refuse_change', 'NEW.action, NEW.target_table, ', ''),
+    rewriteFunction('audit_logs_refuse_change', 'AND NEW.action = OLD.action AND NEW.target_table = OLD.target_table', ''),
   ),
   erasureOwned(
     'audit_logs_append_only_trg lets an UPDATE through without a tombstone',
     ['audit_logs_append_only_trg'],
-    rewriteFunction('audit_logs_refuse_change', 'WHERE transaction_id = txid_current()', ''),
+    rewriteFunction(
+      'audit_logs_refuse_change',
+      'AND EXISTS (SELECT 1 FROM public.rider_erasures e WHERE e.transaction_id = txid_current())',
+      '',
+    ),
+  ),
+  erasureOwned(
+    'export_rider() leaves out staff’s rows about the rider',
+    [],
+    rewriteFunction('export_rider', 'WHERE l.actor_id = p_user_id OR l.subject_id = p_user_id', 'WHERE l.actor_id = p_user_id'),
+  ),
+  // Statement triggers are not cloned to partitions: each partition has its own (audit_logs_ensure_partition()).
+  erasureOwned(
+    'audit_logs_no_truncate_trg dropped on every partition',
+    ['audit_logs_no_truncate_trg'],
+    `DO $mutant$
+DECLARE p regclass;
+BEGIN
+  FOR p IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'public.audit_logs'::regclass LOOP
+    EXECUTE format('DROP TRIGGER audit_logs_no_truncate_trg ON %s', p);
+  END LOOP;
+END
+$mutant$`,
   ),
   erasureOwned('erase_rider() executable by PUBLIC', [], 'GRANT EXECUTE ON FUNCTION erase_rider(uuid) TO PUBLIC'),
   erasureOwned('export_rider() executable by PUBLIC', [], 'GRANT EXECUTE ON FUNCTION export_rider(uuid) TO PUBLIC'),
