@@ -413,10 +413,10 @@ describe('eraseRider()', () => {
       // A retried sign-up, by the admin login and by the app as the rider: refused by name, nothing written.
       const again = { ...buildUser(), id: rider.id };
       for (const attempt of [
-        t.db.insert(schema.users).values(again),
-        asRider(t.app, rider.id, (tx) => tx.insert(userWrites).values(again)),
+        () => t.db.insert(schema.users).values(again),
+        () => asRider(t.app, rider.id, (tx) => tx.insert(userWrites).values(again)),
       ]) {
-        const error = await refusal(attempt);
+        const error = await refusal(attempt());
         expect(error).toBeInstanceOf(DataRuleError);
         expect(error).toMatchObject({ rule: 'account_erased', kind: 'conflict', constraint: 'users_erased_guard', sqlstate: '23514' });
       }
@@ -434,6 +434,16 @@ describe('eraseRider()', () => {
       expect(await withActor(t.db, staff, (tx) => eraseRider(tx, rider.id))).toEqual({ erasureId: first.erasureId, auditRowsRedacted: 0 });
       expect(await snapshot()).toBe(afterOther);
 
+      // Tombstones are the erasure's alone to write, and hold only a digest and who asked.
+      for (const [values, rule] of [
+        [sql`(${rider.id}, 'rider')`, 'invalid_rider_digest'],
+        [sql`(${sha256('someone else')}, 'support')`, 'invalid_erasure_requester'],
+        [sql`(${sha256(rider.id)}, 'staff')`, 'rider_already_erased'],
+      ] as const) {
+        const error = await refusal(t.db.execute(sql`INSERT INTO rider_erasures (rider_digest, requested_by) VALUES ${values}`));
+        expect(error).toMatchObject({ rule, sqlstate: rule === 'rider_already_erased' ? '23505' : '23514' });
+      }
+
       // An id that never existed: not found, nothing written.
       const missing = await refusal(withActor(t.db, staff, (tx) => eraseRider(tx, '00000000-0000-4000-8000-00000000e1a5')));
       expect(missing).toMatchObject({
@@ -447,6 +457,28 @@ describe('eraseRider()', () => {
       expect(await snapshot()).toBe(afterOther);
     },
   );
+
+  // Two requests for the same rider at once (a double-submitted form, a retried
+  // job): on a server they run on two connections, and the second waits on the
+  // first's tombstone (its unique digest), then answers as a retry. PGlite runs
+  // them one after the other, which must answer the same.
+  it.skipIf(!hasSessions())('erases once when two erasures of the same rider race', { timeout: 60_000 }, async ({ t }) => {
+    const staff = (await createUser(t.db)).id;
+    const rider = await createUser(t.db);
+    await createSession(t.db, rider.id);
+    const [{ n: before }] = (await t.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_logs')) as [{ n: number }];
+    const results = await Promise.all([
+      withActor(t.db, staff, (tx) => eraseRider(tx, rider.id)),
+      asRider(t.app, rider.id, (tx) => eraseRider(tx, rider.id)),
+    ]);
+    const [winner, retry] = [...results].sort((a, b) => b.auditRowsRedacted - a.auditRowsRedacted);
+    expect(retry).toEqual({ erasureId: winner!.erasureId, auditRowsRedacted: 0 });
+    expect(winner!.auditRowsRedacted).toBe(4 /* sign-up, session, and their two deletions */);
+    expect(await t.query(sql`SELECT count(*)::int AS n FROM rider_erasures WHERE rider_digest = ${sha256(rider.id)}`)).toEqual([{ n: 1 }]);
+    expect(await t.query('SELECT count(*)::int AS n FROM audit_logs')).toEqual([
+      { n: before + 2 /* the deletions */ + 1 /* the erasure */ },
+    ]);
+  });
 });
 
 describe('who may erase and export, and the trail’s append-only rule', () => {
@@ -463,12 +495,13 @@ describe('who may erase and export, and the trail’s append-only rule', () => {
     const read = await refusal(asRider(t.app, a.id, (tx) => exportRider(tx, b.id)));
     expect(read).toMatchObject({ rule: 'export_not_yours', kind: 'forbidden', constraint: 'export_rider_rider_guard', sqlstate: '42501' });
     // Anonymous may not even call them.
+    // One at a time (thunks): a request started early would reject before anything awaits it.
     for (const call of [
-      asAnonymous(t.app, (tx) => eraseRider(tx, b.id)),
-      asAnonymous(t.app, (tx) => exportRider(tx, b.id)),
-      asAnonymous(t.app, (tx) => tx.execute(sql`SELECT * FROM erase_rider(${b.id}::uuid)`)),
+      () => asAnonymous(t.app, (tx) => eraseRider(tx, b.id)),
+      () => asAnonymous(t.app, (tx) => exportRider(tx, b.id)),
+      () => asAnonymous(t.app, (tx) => tx.execute(sql`SELECT * FROM erase_rider(${b.id}::uuid)`)),
     ]) {
-      expect(await refusal(call)).toMatchObject({ rule: 'permission_denied', constraint: 'privilege', sqlstate: '42501' });
+      expect(await refusal(call())).toMatchObject({ rule: 'permission_denied', constraint: 'privilege', sqlstate: '42501' });
     }
     // A rider cannot open the erasure's door to the trail by writing a tombstone of their own.
     const tombstone = await refusal(
@@ -504,11 +537,24 @@ describe('who may erase and export, and the trail’s append-only rule', () => {
     });
     // The app login as it starts (anonymous), with no transaction at all.
     expect(await refusal(t.app.execute(sql`SELECT * FROM erase_rider(${rider.id}::uuid)`))).toMatchObject({ rule: 'permission_denied' });
+    // Support answers "was this account erased, and when" from the tombstones, and reads the trail only through its parent.
+    const erased = await createUser(t.db);
+    await withActor(t.db, (await createUser(t.db)).id, (tx) => eraseRider(tx, erased.id));
+    const [{ partition }] = (await t.query<{ partition: string }>(
+      sql`SELECT tableoid::regclass::text AS partition FROM audit_logs ORDER BY id DESC LIMIT 1`,
+    )) as [{ partition: string }];
     const support = await t.connect('readonly');
     try {
-      for (const statement of [`SELECT * FROM erase_rider('${rider.id}')`, `SELECT export_rider('${rider.id}')`]) {
-        expect(await refusal(support.query(statement))).toMatchObject({ rule: 'permission_denied', sqlstate: '42501' });
+      for (const statement of [
+        `SELECT * FROM erase_rider('${rider.id}')`,
+        `SELECT export_rider('${rider.id}')`,
+        `SELECT count(*) FROM ${partition}`,
+      ]) {
+        expect(await refusal(support.query(statement)), statement).toMatchObject({ rule: 'permission_denied', sqlstate: '42501' });
       }
+      expect(await support.query('SELECT requested_by FROM rider_erasures WHERE rider_digest = $1', [sha256(erased.id)])).toEqual([
+        { requested_by: 'staff' },
+      ]);
     } finally {
       await support.close();
     }

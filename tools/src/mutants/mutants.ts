@@ -552,6 +552,23 @@ BEGIN
 END
 $mutant$`,
   ),
+  erasureOwned('rider_erasures_rider_digest_uq dropped', ['rider_erasures_rider_digest_uq'], dropIndex('rider_erasures_rider_digest_uq')),
+  erasureOwned(
+    'rider_erasures_rider_digest_ck dropped',
+    ['rider_erasures_rider_digest_ck'],
+    dropConstraint('rider_erasures', 'rider_erasures_rider_digest_ck'),
+  ),
+  erasureOwned(
+    'rider_erasures_requested_by_ck dropped',
+    ['rider_erasures_requested_by_ck'],
+    dropConstraint('rider_erasures', 'rider_erasures_requested_by_ck'),
+  ),
+  erasureOwned(
+    'rider_erasures_readonly_pol dropped',
+    ['rider_erasures_readonly_pol'],
+    dropPolicy('rider_erasures', 'rider_erasures_readonly_pol'),
+    onServer(ERASURE),
+  ),
   erasureOwned('erase_rider() executable by PUBLIC', [], 'GRANT EXECUTE ON FUNCTION erase_rider(uuid) TO PUBLIC'),
   erasureOwned('export_rider() executable by PUBLIC', [], 'GRANT EXECUTE ON FUNCTION export_rider(uuid) TO PUBLIC'),
 );
