@@ -387,10 +387,10 @@ describe('eraseRider()', () => {
         changes: { requested_by: asked, audit_rows_redacted: result.auditRowsRedacted },
       });
       expect(result.auditRowsRedacted).toBe(named.length);
-      const tombstones = await t.query<{ id: string; requested_by: string; erased_at: string }>(
-        sql`SELECT id::text AS id, requested_by, erased_at::text AS erased_at FROM rider_erasures WHERE rider_digest = ${sha256(rider.id)}`,
+      const tombstones = await t.query<{ id: string; requested_by: string; created_at: string }>(
+        sql`SELECT id::text AS id, requested_by, created_at::text AS created_at FROM rider_erasures WHERE rider_digest = ${sha256(rider.id)}`,
       );
-      expect(tombstones).toEqual([{ id: String(result.erasureId), requested_by: asked, erased_at: erasure.created_at }]);
+      expect(tombstones).toEqual([{ id: String(result.erasureId), requested_by: asked, created_at: erasure.created_at }]);
     },
   );
 
