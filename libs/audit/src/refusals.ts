@@ -14,5 +14,7 @@ export const AUDIT_REFUSALS: RuleTable = {
     { rule: 'audit_database_only', kind: 'forbidden', message: 'the audit trail is written only by the database, as the owner' },
     'audit_logs_readonly_pol',
     'audit_logs_owner_append_pol',
+    'audit_logs_owner_read_pol',
+    'audit_logs_owner_redact_pol',
   ),
 };

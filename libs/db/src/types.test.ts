@@ -5,9 +5,9 @@ import type { z } from 'zod';
 import type { AchievementTier, Stance, TrickStatus } from '@skatehubba/enums';
 import type { AuditLog } from '@skatehubba/audit';
 import type { checkinInsertSchema, spotUpdateSchema } from '@skatehubba/spots';
-import { type Checkin, type NewCheckin, type NewSpot, type Spot } from '@skatehubba/spots';
+import { type Checkin, type NewCheckin, type NewSpot, type SavedSpot, type Spot } from '@skatehubba/spots';
 import type { userInsertSchema } from '@skatehubba/identity';
-import { type NewSession, type NewUser, type Session, type User } from '@skatehubba/identity';
+import { type NewSession, type NewUser, type RiderExport, type Session, type User } from '@skatehubba/identity';
 import type { Achievement, NewUserAchievement, UserAchievement } from '@skatehubba/gamification';
 import type { SkateHubbaDb } from './client';
 import * as schema from './schema';
@@ -51,6 +51,23 @@ describe('schema-derived types', () => {
     expectTypeOf<z.infer<typeof userInsertSchema>['avatar_url']>().toEqualTypeOf<string | null | undefined>();
     expectTypeOf<z.infer<typeof spotUpdateSchema>['latitude']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<z.infer<typeof spotUpdateSchema>['photo_url']>().toEqualTypeOf<string | null | undefined>();
+  });
+
+  // The export's type is written by hand in identity (which may not import the
+  // other teams' tables); here it is held to every table's select type, with
+  // timestamps as JSON carries them. A new column fails this until RiderExport
+  // has it (or, for a withheld one, until it is left out on purpose here).
+  it('RiderExport carries every column of every rider-owned table, as JSON, but the token hash', () => {
+    type Json<R> = { [K in keyof R]: R[K] extends Date ? string : R[K] extends Date | null ? string | null : R[K] };
+    expectTypeOf<RiderExport['profile']>().toEqualTypeOf<Json<User>>();
+    expectTypeOf<RiderExport['sessions'][number]>().toEqualTypeOf<Json<Omit<Session, 'token_hash'>>>();
+    expectTypeOf<RiderExport['sessions'][number]>().not.toHaveProperty('token_hash');
+    expectTypeOf<Omit<RiderExport['saved_spots'][number], 'spot_name'>>().toEqualTypeOf<Json<SavedSpot>>();
+    expectTypeOf<Omit<RiderExport['checkins'][number], 'spot_name'>>().toEqualTypeOf<Json<Checkin>>();
+    expectTypeOf<Omit<RiderExport['achievements'][number], 'achievement' | 'tier'>>().toEqualTypeOf<Json<UserAchievement>>();
+    // created_by is the rider's id in their own export: never NULL there.
+    expectTypeOf<Omit<RiderExport['spots_created'][number], 'created_by'>>().toEqualTypeOf<Json<Omit<Spot, 'created_by'>>>();
+    expectTypeOf<RiderExport['spots_created'][number]['created_by']>().toEqualTypeOf<string>();
   });
 
   it('the relational query API knows every relation', () => {

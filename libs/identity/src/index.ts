@@ -7,3 +7,5 @@ export * from './refusals';
 export * from './lookups';
 export * from './writes';
 export * from './maintenance';
+export * from './erasure';
+export * from './personal-data';

@@ -31,6 +31,22 @@ export const IDENTITY_REFUSALS: RuleTable = {
     'users_sign_up_pol',
     'users_edit_own_pol',
     'users_owner_read_pol',
+    'users_owner_erase_pol',
+  ),
+  // Erasure and export (erase_rider(), export_rider(), the tombstone trigger on users).
+  users_erased_guard: rule('account_erased', 'conflict', 'this account was erased; an erased rider id cannot sign up again'),
+  erase_rider_rider_guard: rule('erasure_not_yours', 'forbidden', 'a rider may erase only their own account; staff may erase any'),
+  erase_rider_found_guard: rule('rider_not_found', 'missing_reference', 'no rider has this id, and none with it was erased'),
+  export_rider_rider_guard: rule('export_not_yours', 'forbidden', 'a rider may export only their own data; staff may export any'),
+  export_rider_found_guard: rule('rider_not_found', 'missing_reference', 'no rider has this id'),
+  rider_erasures_pk: rule('erasure_id_taken', 'conflict', 'erasure ids are generated; never set one'),
+  rider_erasures_rider_digest_uq: rule('rider_already_erased', 'conflict', 'this rider was erased already'),
+  rider_erasures_rider_digest_ck: rule('invalid_rider_digest', 'invalid', 'a tombstone stores the SHA-256 hex digest of the rider id'),
+  rider_erasures_requested_by_ck: rule('invalid_erasure_requester', 'invalid', 'an erasure is requested by the rider or by staff'),
+  ...policyRules(
+    { rule: 'erasures_database_only', kind: 'forbidden', message: 'tombstones are written only by erase_rider(), as the owner' },
+    'rider_erasures_owner_pol',
+    'rider_erasures_readonly_pol',
   ),
   ...policyRules(
     { rule: 'not_your_session', kind: 'forbidden', message: 'a rider starts, reads and revokes only their own sessions' },

@@ -75,6 +75,7 @@ export const SPOTS_REFUSALS: RuleTable = {
     { rule: 'not_your_saved_spot', kind: 'forbidden', message: 'a rider saves and unsaves spots only for themself' },
     'saved_spots_own_pol',
     'saved_spots_readonly_pol',
+    'saved_spots_owner_read_pol',
   ),
   ...policyRules(
     {

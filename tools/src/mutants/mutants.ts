@@ -599,3 +599,124 @@ MUTANTS.push(
     owners: own(RETENTION),
   },
 );
+
+// erasure
+// Erasure, export and the tombstone (issue 12). Owned by libs/db/src/erasure.int.test.ts;
+// a separate block so the lead can fold it into the lists above (RLS_TABLES, DEFINER_FUNCTIONS).
+const erasureOwned = (name: string, covers: string[], sql: string, ...owners: Owner[]): Mutant => ({
+  name,
+  covers,
+  sql: [sql],
+  owners: owners.length ? owners : own(ERASURE),
+});
+
+MUTANTS.push(
+  erasureOwned('users_not_erased_trg dropped', ['users_not_erased_trg'], dropTrigger('users', 'users_not_erased_trg')),
+  erasureOwned('users_owner_erase_pol dropped', ['users_owner_erase_pol'], dropPolicy('users', 'users_owner_erase_pol')),
+  erasureOwned('audit_logs_owner_read_pol dropped', ['audit_logs_owner_read_pol'], dropPolicy('audit_logs', 'audit_logs_owner_read_pol')),
+  erasureOwned(
+    'audit_logs_owner_redact_pol dropped',
+    ['audit_logs_owner_redact_pol'],
+    dropPolicy('audit_logs', 'audit_logs_owner_redact_pol'),
+  ),
+  erasureOwned(
+    'saved_spots_owner_read_pol dropped',
+    ['saved_spots_owner_read_pol'],
+    dropPolicy('saved_spots', 'saved_spots_owner_read_pol'),
+  ),
+  erasureOwned('rider_erasures_owner_pol dropped', ['rider_erasures_owner_pol'], dropPolicy('rider_erasures', 'rider_erasures_owner_pol')),
+  erasureOwned(
+    'erase_rider() without the rider guard',
+    [],
+    rewriteFunction('erase_rider', '(rider IS NOT NULL AND p_user_id IS DISTINCT FROM rider)', 'false'),
+  ),
+  erasureOwned(
+    'export_rider() without the rider guard',
+    [],
+    rewriteFunction('export_rider', '(rider IS NOT NULL AND p_user_id IS DISTINCT FROM rider)', 'false'),
+  ),
+  // Staff without a rider is a member of the owner; on PGlite every session is. Only a real login shows it.
+  erasureOwned(
+    'erase_rider() takes the app without a rider for staff',
+    [],
+    rewriteFunction('erase_rider', '(rider IS NULL AND NOT public.session_is_staff())', 'false'),
+    onServer(ERASURE),
+  ),
+  erasureOwned(
+    'erase_rider() leaves personal values in the trail',
+    [],
+    rewriteFunction(
+      'erase_rider',
+      `CASE WHEN a.action = 'update' THEN '["[erased]","[erased]"]'::jsonb ELSE '"[erased]"'::jsonb END`,
+      'c.value',
+    ),
+  ),
+  // replace(x, id, id): the rider id stays in `changes` (spots.created_by, saved_spots.user_id, ...).
+  erasureOwned(
+    'erase_rider() leaves the rider id in changes',
+    [],
+    rewriteFunction('erase_rider', 'pseudonym::text)::jsonb', 'p_user_id::text)::jsonb'),
+  ),
+  erasureOwned(
+    'erase_rider() leaves the rider id in target_id',
+    [],
+    rewriteFunction('erase_rider', 'target_id = replace(a.target_id, p_user_id::text, pseudonym::text)', 'target_id = a.target_id'),
+  ),
+  erasureOwned(
+    'erase_rider() leaves the rider as actor_id',
+    [],
+    rewriteFunction('erase_rider', 'WHEN a.actor_id = p_user_id THEN pseudonym', 'WHEN false THEN pseudonym'),
+  ),
+  erasureOwned('export_rider() exports token hashes', [], rewriteFunction('export_rider', "to_jsonb(s) - 'token_hash'", 'to_jsonb(s)')),
+  erasureOwned(
+    'audit_logs_append_only_trg lets any column change in an erasure',
+    ['audit_logs_append_only_trg'],
+    rewriteFunction('audit_logs_refuse_change', 'AND NEW.action = OLD.action AND NEW.target_table = OLD.target_table', ''),
+  ),
+  erasureOwned(
+    'audit_logs_append_only_trg lets an UPDATE through without a tombstone',
+    ['audit_logs_append_only_trg'],
+    rewriteFunction(
+      'audit_logs_refuse_change',
+      'AND EXISTS (SELECT 1 FROM public.rider_erasures e WHERE e.transaction_id = txid_current())',
+      '',
+    ),
+  ),
+  erasureOwned(
+    'export_rider() leaves out staff’s rows about the rider',
+    [],
+    rewriteFunction('export_rider', 'WHERE l.actor_id = p_user_id OR l.subject_id = p_user_id', 'WHERE l.actor_id = p_user_id'),
+  ),
+  // Statement triggers are not cloned to partitions: each partition has its own (audit_logs_ensure_partition()).
+  erasureOwned(
+    'audit_logs_no_truncate_trg dropped on every partition',
+    ['audit_logs_no_truncate_trg'],
+    `DO $mutant$
+DECLARE p regclass;
+BEGIN
+  FOR p IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'public.audit_logs'::regclass LOOP
+    EXECUTE format('DROP TRIGGER audit_logs_no_truncate_trg ON %s', p);
+  END LOOP;
+END
+$mutant$`,
+  ),
+  erasureOwned('rider_erasures_rider_digest_uq dropped', ['rider_erasures_rider_digest_uq'], dropIndex('rider_erasures_rider_digest_uq')),
+  erasureOwned(
+    'rider_erasures_rider_digest_ck dropped',
+    ['rider_erasures_rider_digest_ck'],
+    dropConstraint('rider_erasures', 'rider_erasures_rider_digest_ck'),
+  ),
+  erasureOwned(
+    'rider_erasures_requested_by_ck dropped',
+    ['rider_erasures_requested_by_ck'],
+    dropConstraint('rider_erasures', 'rider_erasures_requested_by_ck'),
+  ),
+  erasureOwned(
+    'rider_erasures_readonly_pol dropped',
+    ['rider_erasures_readonly_pol'],
+    dropPolicy('rider_erasures', 'rider_erasures_readonly_pol'),
+    onServer(ERASURE),
+  ),
+  erasureOwned('erase_rider() executable by PUBLIC', [], 'GRANT EXECUTE ON FUNCTION erase_rider(uuid) TO PUBLIC'),
+  erasureOwned('export_rider() executable by PUBLIC', [], 'GRANT EXECUTE ON FUNCTION export_rider(uuid) TO PUBLIC'),
+);

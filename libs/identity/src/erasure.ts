@@ -1,0 +1,160 @@
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { AchievementTier, Stance, TrickStatus } from '@skatehubba/enums';
+import { assertUuid, refusalIn, rowsOf } from '@skatehubba/schema-kit';
+import { IDENTITY_REFUSALS } from './refusals';
+
+type AnyDb = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
+
+export interface RiderErasureResult {
+  /** The tombstone's id (`rider_erasures.id`); a retry for the same rider returns the first one. */
+  erasureId: number;
+  /** Audit rows whose rider identity and personal values this call rewrote (0 on a retry). */
+  auditRowsRedacted: number;
+}
+
+/**
+ * Erases a rider, in one transaction (`erase_rider()`, SECURITY DEFINER):
+ * a tombstone (`rider_erasures`, a digest of the id, so the id cannot sign up
+ * again), the account with everything the foreign keys cascade to (sessions,
+ * check-ins, saved spots, progress; the spots they created stay, detached),
+ * and their identity in the audit trail: every row by or about them gets one
+ * fresh random pseudonym, stored nowhere, and their personal values become
+ * `[erased]` (see `PERSONAL_DATA`). No audit row is deleted; the erasure
+ * writes one of its own (who asked, how many rows were redacted).
+ *
+ * Allowed to the rider on themself (`asRider(db, riderId, tx => eraseRider(tx, riderId))`)
+ * or to staff without a rider (`withActor()` on the owner's login). A retry
+ * for an erased rider returns the first erasure and changes nothing.
+ *
+ * Throws a `DataRuleError`: `erasure_not_yours` (forbidden: another rider, or
+ * no rider and not staff) or `rider_not_found` (missing_reference: no such
+ * rider and no tombstone); either way nothing changes.
+ */
+export async function eraseRider(db: AnyDb, riderId: string): Promise<RiderErasureResult> {
+  assertUuid('rider id', riderId);
+  try {
+    const [row] = rowsOf<{ erasure_id: number | string; audit_rows_redacted: number | string }>(
+      await db.execute(sql`SELECT erasure_id, audit_rows_redacted FROM erase_rider(${riderId}::uuid)`),
+    );
+    if (!row) throw new Error(`erase_rider(${riderId}) returned no row`);
+    // bigint arrives as a string from node-postgres; identity ids stay far below 2^53.
+    return { erasureId: Number(row.erasure_id), auditRowsRedacted: Number(row.audit_rows_redacted) };
+  } catch (error) {
+    throw refusalIn(IDENTITY_REFUSALS, error) ?? error;
+  }
+}
+
+/** A timestamp as JSON carries it: ISO 8601 with an offset. */
+export type JsonTimestamp = string;
+
+/** Who made an audited change, as the rider reads it. */
+export type RiderExportActor = 'you' | 'staff' | 'system';
+
+/**
+ * Everything SkateHubba holds about one rider (`exportRider()`), as JSON a
+ * person can read: each section is the rows of one table with the names of
+ * what they point at, oldest first. Held to the schema by
+ * `libs/db/src/erasure.int.test.ts`: every column of every rider-owned table
+ * appears here unless `PERSONAL_DATA` says why not.
+ */
+export interface RiderExport {
+  exported_at: JsonTimestamp;
+  /** `users`: the account, email included. */
+  profile: {
+    id: string;
+    handle: string;
+    email: string;
+    display_name: string;
+    stance: Stance;
+    avatar_url: string | null;
+    created_at: JsonTimestamp;
+    updated_at: JsonTimestamp;
+  };
+  /** `sessions`, without `token_hash` (a secret of the server's, not the rider's). */
+  sessions: {
+    id: string;
+    user_id: string;
+    created_at: JsonTimestamp;
+    expires_at: JsonTimestamp;
+    revoked_at: JsonTimestamp | null;
+    updated_at: JsonTimestamp;
+  }[];
+  /** `saved_spots`, with the spot's name. */
+  saved_spots: { user_id: string; spot_id: string; created_at: JsonTimestamp; spot_name: string }[];
+  /** `checkins`, archived ones included, with the spot's name. */
+  checkins: {
+    id: string;
+    user_id: string;
+    spot_id: string;
+    trick: string;
+    trick_status: TrickStatus;
+    stance: Stance;
+    note: string | null;
+    media_url: string | null;
+    archived_at: JsonTimestamp | null;
+    created_at: JsonTimestamp;
+    updated_at: JsonTimestamp;
+    spot_name: string;
+  }[];
+  /** `user_achievements`, with the achievement's name and tier. */
+  achievements: {
+    user_id: string;
+    achievement_id: string;
+    goal: number;
+    progress: number;
+    unlocked_at: JsonTimestamp | null;
+    created_at: JsonTimestamp;
+    updated_at: JsonTimestamp;
+    /** The achievement's name. */
+    achievement: string;
+    tier: AchievementTier;
+  }[];
+  /** `spots` whose `created_by` is the rider. */
+  spots_created: {
+    id: string;
+    name: string;
+    description: string | null;
+    latitude: number;
+    longitude: number;
+    photo_url: string | null;
+    created_by: string;
+    archived_at: JsonTimestamp | null;
+    created_at: JsonTimestamp;
+    updated_at: JsonTimestamp;
+  }[];
+  /**
+   * Audit rows by the rider or about them. `changes` only for rows about them
+   * (or about no rider); a row they wrote about someone else's data says that
+   * it happened, not what the other rider's row held.
+   */
+  audit_trail: {
+    id: number;
+    at: JsonTimestamp;
+    action: 'insert' | 'update' | 'delete';
+    table: string;
+    row: string;
+    by: RiderExportActor;
+    changes: Record<string, unknown> | null;
+  }[];
+}
+
+/**
+ * Everything held about a rider (`export_rider()`, SECURITY DEFINER), for a
+ * subject access request. Allowed to the rider on themself (`asRider()`) or
+ * to staff without a rider; reads only, writes nothing.
+ *
+ * Throws a `DataRuleError`: `export_not_yours` (forbidden) or `rider_not_found`
+ * (missing_reference).
+ */
+export async function exportRider(db: AnyDb, riderId: string): Promise<RiderExport> {
+  assertUuid('rider id', riderId);
+  try {
+    const [row] = rowsOf<{ export: RiderExport | string }>(await db.execute(sql`SELECT export_rider(${riderId}::uuid) AS export`));
+    if (!row) throw new Error(`export_rider(${riderId}) returned no row`);
+    // Every driver here parses jsonb; a string would mean one that does not.
+    return typeof row.export === 'string' ? (JSON.parse(row.export) as RiderExport) : row.export;
+  } catch (error) {
+    throw refusalIn(IDENTITY_REFUSALS, error) ?? error;
+  }
+}
