@@ -132,14 +132,32 @@ const privilegeChange = (name: string, sql: string, ...extra: string[]): Mutant 
   owners: own(ACCESS, ATTACKS, ...extra, PERMISSIONS),
 });
 
-const RLS_TABLES = ['achievements', 'audit_logs', 'checkins', 'saved_spots', 'sessions', 'spots', 'user_achievements', 'users'];
+const RLS_TABLES = [
+  'achievements',
+  'audit_logs',
+  'checkins',
+  'rider_erasures',
+  'saved_spots',
+  'sessions',
+  'spots',
+  'user_achievements',
+  'users',
+];
 const DEFINER_FUNCTIONS = [
   'archive_spot(uuid)',
+  'audit_logs_ensure_default_partition()',
+  'audit_logs_ensure_partition(timestamp without time zone)',
+  'audit_logs_refuse_change()',
   'audit_row_change()',
   'checkins_require_active_spot()',
   'current_rider_email()',
+  'erase_rider(uuid)',
+  'export_rider(uuid)',
+  'maintain_audit_logs()',
+  'prune_sessions()',
   'record_progress(uuid, uuid, integer)',
   'session_by_token_hash(text)',
+  'users_refuse_erased()',
 ];
 
 export const MUTANTS: Mutant[] = [
@@ -327,6 +345,10 @@ export const MUTANTS: Mutant[] = [
   checkDropped('audit_logs', 'audit_logs_action_ck', AUDIT),
   indexDropped('audit_logs_target_idx', CATALOG),
   indexDropped('audit_logs_actor_id_idx', CATALOG),
+  indexDropped('audit_logs_subject_id_idx', CATALOG),
+  // rider_erasures (the tombstones; behaviour in the erasure block below)
+  pkDropped('rider_erasures', CATALOG),
+  indexDropped('rider_erasures_transaction_id_idx', CATALOG),
   triggerDropped('audit_logs', 'audit_logs_append_only_trg', AUDIT),
   triggerDropped('audit_logs', 'audit_logs_no_truncate_trg', AUDIT),
 
