@@ -256,6 +256,9 @@ try {
 
     console.log(`\n## Erasure (${options.profile} profile: trail of ${fmt(trailRows)} rows in ${layout.length} partitions)\n`);
     console.log(
+      `Trail partitions after seeding (planner estimates): ${layout.map((l) => `${l.partition} ${fmt(Number(l.rows))}`).join(', ') || 'none (not partitioned)'}.\n`,
+    );
+    console.log(
       'As staff: withActor() and `SELECT * FROM erase_rider($1)`, BEGIN to COMMIT. Median of the riders erased, heavy and typical interleaved.\n',
     );
     console.log(
