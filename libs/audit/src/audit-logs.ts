@@ -40,6 +40,7 @@ export const auditLogs = pgTable(
   {
     id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
     actor_id: uuid('actor_id'),
+    subject_id: uuid('subject_id'),
     action: text('action', { enum: AUDIT_ACTIONS }).notNull(),
     target_table: text('target_table').notNull(),
     target_id: text('target_id').notNull(),
@@ -50,15 +51,22 @@ export const auditLogs = pgTable(
     created_at: createdAt(),
   },
   (t) => [
-    primaryKey({ name: 'audit_logs_pk', columns: [t.id] }),
+    // A partitioned table's keys must include its partition key (created_at).
+    primaryKey({ name: 'audit_logs_pk', columns: [t.id, t.created_at] }),
     check('audit_logs_action_ck', sql`${t.action} IN ('insert', 'update', 'delete')`),
     // Serves "history of this row" (auditTrailFor), newest last.
     index('audit_logs_target_idx').on(t.target_table, t.target_id, t.id),
     // Serves "what did this rider do" (auditTrailByActor) for support and erasure requests.
     index('audit_logs_actor_id_idx').on(t.actor_id, t.id),
+    // Serves "everything about this rider" for export and erasure (eraseRider redacts by actor or subject).
+    index('audit_logs_subject_id_idx').on(t.subject_id, t.id),
     pgPolicy('audit_logs_readonly_pol', { for: 'select', to: readonlyRole, using: sql`true` }),
     // audit_row_change() (SECURITY DEFINER) appends as the owner; the append-only triggers refuse the rest.
     pgPolicy('audit_logs_owner_append_pol', { for: 'insert', to: ownerRole, withCheck: sql`true` }),
+    // export_rider() reads a rider's rows; erase_rider() rewrites their identity, which the
+    // append-only trigger allows only inside an erasure (a rider_erasures row in the same transaction).
+    pgPolicy('audit_logs_owner_read_pol', { for: 'select', to: ownerRole, using: sql`true` }),
+    pgPolicy('audit_logs_owner_redact_pol', { for: 'update', to: ownerRole, using: sql`true`, withCheck: sql`true` }),
   ],
 ).enableRLS();
 

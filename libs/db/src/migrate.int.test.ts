@@ -49,7 +49,8 @@ const FINGERPRINT = `
       FROM information_schema.columns WHERE table_schema = 'public'
     UNION ALL SELECT format('con %s %s', conname, pg_get_constraintdef(oid)) FROM pg_constraint WHERE connamespace = 'public'::regnamespace
     UNION ALL SELECT format('idx %s', indexdef) FROM pg_indexes WHERE schemaname = 'public'
-    UNION ALL SELECT format('trg %s', pg_get_triggerdef(oid)) FROM pg_trigger WHERE NOT tgisinternal
+    UNION ALL SELECT format('trg %s', pg_get_triggerdef(t.oid)) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE NOT t.tgisinternal AND c.relnamespace = 'public'::regnamespace
     UNION ALL SELECT format('fn %s', md5(prosrc)) FROM pg_proc WHERE pronamespace = 'public'::regnamespace
     UNION ALL SELECT format('enum %s %s %s', t.typname, e.enumsortorder, e.enumlabel) FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid
   ) objects`;
@@ -59,7 +60,9 @@ const OBJECTS_BY_KIND = `
   SELECT (SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public')::int AS columns,
          (SELECT count(*) FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype IN ('p', 'f', 'u', 'c'))::int AS constraints,
          (SELECT count(*) FROM pg_indexes WHERE schemaname = 'public')::int AS indexes,
-         (SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal)::int AS triggers,
+         -- Triggers of public tables: each audit partition (schema audit_partitions) carries copies of its parent's.
+         (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+           WHERE NOT t.tgisinternal AND c.relnamespace = 'public'::regnamespace)::int AS triggers,
          (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace)::int AS functions,
          (SELECT count(*) FROM pg_enum)::int AS enum_labels`;
 

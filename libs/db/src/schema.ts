@@ -2,7 +2,7 @@
 // relational query API is built from. Enums must be exported here or
 // drizzle-kit leaves them out of the migration while columns still use them.
 export { achievementTierEnum, stanceEnum, trickStatusEnum } from '@skatehubba/enums/pg';
-export { sessions, users } from '@skatehubba/identity';
+export { riderErasures, sessions, users } from '@skatehubba/identity';
 export { checkins, savedSpots, spots } from '@skatehubba/spots';
 export { achievements, userAchievements } from '@skatehubba/gamification';
 export { auditLogs } from '@skatehubba/audit';

@@ -56,6 +56,9 @@ export const sessions = pgTable(
     check('sessions_revoked_at_ck', sql`${t.revoked_at} IS NULL OR ${t.revoked_at} >= ${t.created_at}`),
     // Serves "sign out everywhere" and the CASCADE on user erasure (without it, a full scan per deleted user).
     index('sessions_user_id_idx').on(t.user_id),
+    // Serves pruning: a session ends at its expiry or its revocation, whichever is first
+    // (LEAST ignores the NULL of a session never revoked).
+    index('sessions_ended_at_idx').on(sql`least(${t.expires_at}, ${t.revoked_at})`),
     pgPolicy('sessions_own_read_pol', { for: 'select', to: authenticatedRole, using: sql`${t.user_id} = ${currentRider}` }),
     pgPolicy('sessions_own_start_pol', { for: 'insert', to: authenticatedRole, withCheck: sql`${t.user_id} = ${currentRider}` }),
     pgPolicy('sessions_own_revoke_pol', {
@@ -67,6 +70,8 @@ export const sessions = pgTable(
     pgPolicy('sessions_readonly_pol', { for: 'select', to: readonlyRole, using: sql`true` }),
     // session_by_token_hash() (SECURITY DEFINER) looks a session up before the rider is known.
     pgPolicy('sessions_owner_read_pol', { for: 'select', to: ownerRole, using: sql`true` }),
+    // prune_sessions() (SECURITY DEFINER) removes sessions ended longer ago than the grace period.
+    pgPolicy('sessions_owner_prune_pol', { for: 'delete', to: ownerRole, using: sql`true` }),
   ],
 ).enableRLS();
 

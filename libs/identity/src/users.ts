@@ -33,7 +33,9 @@ import { DISPLAY_NAME_MAX_LENGTH, EMAIL_MAX_LENGTH, EMAIL_PATTERN, HANDLE_PATTER
  * - a rider signs up as themself (`id` is the verified rider id, the identity
  *   provider's subject, so the app writes it and the policy pins it) and
  *   edits only their own row; `created_at`/`updated_at` are the database's.
- * - no one but the owner deletes: erasure is a flow of its own.
+ * - no one but the owner deletes: erasure is a flow of its own (`erase_rider()`,
+ *   `eraseRider()`), which also redacts the rider from the audit trail and
+ *   leaves a tombstone (`rider_erasures`) so the id cannot come back.
  */
 export const users = pgTable(
   'users',
@@ -69,6 +71,8 @@ export const users = pgTable(
     }),
     // current_rider_email() (SECURITY DEFINER) reads the rider's own row as the owner.
     pgPolicy('users_owner_read_pol', { for: 'select', to: ownerRole, using: sql`true` }),
+    // erase_rider() (SECURITY DEFINER) deletes the account; nothing else deletes a user.
+    pgPolicy('users_owner_erase_pol', { for: 'delete', to: ownerRole, using: sql`true` }),
   ],
 ).enableRLS();
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { foreignKey, index, pgPolicy, pgTable, primaryKey, uuid } from 'drizzle-orm/pg-core';
 import { users } from '@skatehubba/identity';
-import { authenticatedRole, createdAt, currentRider, readonlyRole } from '@skatehubba/schema-kit';
+import { authenticatedRole, createdAt, currentRider, ownerRole, readonlyRole } from '@skatehubba/schema-kit';
 import { spots } from './spots';
 
 /**
@@ -13,8 +13,8 @@ import { spots } from './spots';
  *
  * Access (RLS enabled and forced; grants in `0005_privileges`): a rider reads,
  * saves and unsaves only their own bookmarks; `created_at` is the database's.
- * `skatehubba_readonly` reads all. No definer flow touches this table, so the
- * owner has no policy here.
+ * `skatehubba_readonly` reads all. The owner reads them for `export_rider()`;
+ * erasure removes them by the foreign key's CASCADE.
  */
 export const savedSpots = pgTable(
   'saved_spots',
@@ -37,6 +37,8 @@ export const savedSpots = pgTable(
       withCheck: sql`${t.user_id} = ${currentRider}`,
     }),
     pgPolicy('saved_spots_readonly_pol', { for: 'select', to: readonlyRole, using: sql`true` }),
+    // export_rider() (SECURITY DEFINER) reads a rider's saved spots.
+    pgPolicy('saved_spots_owner_read_pol', { for: 'select', to: ownerRole, using: sql`true` }),
   ],
 ).enableRLS();
 
