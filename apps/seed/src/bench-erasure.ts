@@ -202,7 +202,7 @@ try {
     log(`\nerasures as staff (withActor + erase_rider), heavy and typical interleaved`);
     for (let i = 0; i < Math.max(HEAVY_TIMED, typical.ids.length); i++) {
       for (const [kind, rider] of [
-        ['heavy', heavy[i]?.id],
+        ['heavy', i < HEAVY_TIMED ? heavy[i]!.id : undefined],
         ['typical', typical.ids[i]],
       ] as const) {
         if (!rider) continue;
@@ -216,6 +216,7 @@ try {
     log('one more heavy rider with auto_explain (EXPLAIN ANALYZE of the statements inside erase_rider)');
     const explained: ExplainedErasure | null = await explainedErasure(pool, staffId, heavy[HEAVY_TIMED]!.id);
     if (!explained) log('  skipped: LOAD auto_explain needs a superuser');
+    else if (explained.audit_rows_redacted === 0) throw new Error('the explained erasure redacted nothing: was the rider erased already?');
 
     const summarise = (kind: Erasure['kind']) => {
       const xs = erasures.filter((e) => e.kind === kind);
