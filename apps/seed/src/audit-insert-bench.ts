@@ -47,6 +47,8 @@ export interface AuditInsertResult {
   preload: number;
   rounds: number;
   partitions: number;
+  /** maintain_audit_logs() moving the preloaded months out of the default partition: ms and rows. */
+  maintenance: { ms: number; moved_rows: number } | null;
   /** rows/s per variant and way. */
   single: Record<AuditVariant, number>;
   batched: Record<AuditVariant, number>;
@@ -119,6 +121,7 @@ export async function measureAuditInserts(
   const suffix = `${process.pid}_${Date.now().toString(36)}`;
   const before = await migrationsUpTo('0006');
   const sides: Side[] = [];
+  let maintenance: AuditInsertResult['maintenance'] = null;
   const perSide = (options.rounds + 1) * options.singleRows + options.rounds * options.batchRows;
   try {
     for (const variant of AUDIT_VARIANTS) {
@@ -168,6 +171,8 @@ export async function measureAuditInserts(
           const { rows: done } = await q(
             'SELECT action, count(*)::int AS partitions, sum(rows)::bigint AS rows FROM maintain_audit_logs() GROUP BY action',
           );
+          const moved = done.find((d: { action: string }) => d.action === 'moved');
+          maintenance = { ms: performance.now() - start, moved_rows: moved ? Number(moved.rows) : 0 };
           log(
             `  partitioned: maintain_audit_logs() in ${((performance.now() - start) / 1000).toFixed(1)} s: ${done.map((d: { action: string; partitions: number; rows: string }) => `${d.action} ${d.partitions} (${Number(d.rows).toLocaleString('en-US')} rows)`).join(', ')}`,
           );
@@ -313,6 +318,7 @@ export async function measureAuditInserts(
       preload: options.preload,
       rounds: options.rounds,
       partitions: parts[0].n,
+      maintenance,
       single: perVariant('single', options.rounds * options.singleRows),
       batched: perVariant('batched', options.rounds * options.batchRows),
       checkins: {
@@ -334,7 +340,10 @@ export function auditInsertTable(r: AuditInsertResult): string {
   const fmt = (n: number) => n.toLocaleString('en-US');
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
   const lines = [
-    `Trail filled with ${fmt(r.preload)} rows first; ${r.rounds} rounds, rotating order; partitioned: ${r.partitions} partitions (default included).`,
+    `Trail filled with ${fmt(r.preload)} rows first; ${r.rounds} rounds, rotating order; partitioned: ${r.partitions} partitions (default included).` +
+      (r.maintenance
+        ? ` maintain_audit_logs() moved ${fmt(r.maintenance.moved_rows)} rows out of the default partition in ${(r.maintenance.ms / 1000).toFixed(1)} s (audit_logs held exclusively meanwhile).`
+        : ''),
     '',
     '| way | plain rows/s | plain + subject rows/s | partitioned rows/s | partitioned / plain | partitioned / plain + subject |',
     '|---|---:|---:|---:|---:|---:|',
