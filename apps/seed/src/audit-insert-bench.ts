@@ -66,7 +66,7 @@ interface Journal {
   entries: { idx: number; tag: string }[];
 }
 
-/** A copy of the migrations folder whose journal stops at the migration tagged `lastTag...`. */
+/** A copy of the migrations folder whose journal stops at the migration whose tag starts with `prefix`. */
 async function migrationsUpTo(prefix: string): Promise<{ folder: string; cleanup: () => Promise<void> }> {
   const journal = JSON.parse(await readFile(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as Journal;
   const last = journal.entries.findIndex((e) => e.tag.startsWith(prefix));
