@@ -2,7 +2,7 @@ CREATE TABLE "rider_erasures" (
 	"id" bigint GENERATED ALWAYS AS IDENTITY (sequence name "rider_erasures_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"rider_digest" text NOT NULL,
 	"requested_by" text NOT NULL,
-	"erased_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"transaction_id" bigint DEFAULT txid_current() NOT NULL,
 	CONSTRAINT "rider_erasures_pk" PRIMARY KEY("id"),
 	CONSTRAINT "rider_erasures_requested_by_ck" CHECK ("rider_erasures"."requested_by" IN ('rider', 'staff')),

@@ -22,11 +22,22 @@ export const AUDIT_REDACTED = '[redacted]';
  *   RESTRICT would block account erasure and SET NULL would rewrite history.
  * - `target_table`, `target_id`: the changed row; composite keys are joined
  *   with `/` in key order (`saved_spots`: `user_id/spot_id`).
+ * - `subject_id`: the rider the row is about (the user, or the row's
+ *   `user_id` / `created_by`); NULL for achievements. Export and erasure
+ *   find a rider's rows by `actor_id` or `subject_id`.
  * - `changes`: insert and delete carry the row; update carries
- *   `{column: [old, new]}` for changed columns. Token hashes are redacted.
+ *   `{column: [old, new]}` for changed columns. `users.email`,
+ *   `sessions.token_hash` and `checkins.note` are left out at capture.
  * - `transaction_id`: ties the rows of one transaction together.
  *
- * Append-only: `audit_logs_append_only_trg` refuses UPDATE, DELETE and TRUNCATE.
+ * Partitioned by month on `created_at` (migration `0008_audit_partitions`;
+ * drizzle cannot declare it, so the key includes `created_at`):
+ * `audit_partitions.audit_logs_YYYY_MM` plus a default partition, made ahead
+ * and retired whole by `maintain_audit_logs()`.
+ *
+ * Append-only: `audit_logs_append_only_trg` refuses UPDATE and DELETE and
+ * `audit_logs_no_truncate_trg` TRUNCATE, on every partition too; the one way
+ * past is `erase_rider()`, which may rewrite who a row names.
  * Read in `id` order (a bigint identity, monotonic per insert).
  *
  * Access (RLS enabled and forced): unforgeable by the app. No role but the
@@ -56,7 +67,7 @@ export const auditLogs = pgTable(
     check('audit_logs_action_ck', sql`${t.action} IN ('insert', 'update', 'delete')`),
     // Serves "history of this row" (auditTrailFor), newest last.
     index('audit_logs_target_idx').on(t.target_table, t.target_id, t.id),
-    // Serves "what did this rider do" (auditTrailByActor) for support and erasure requests.
+    // Serves "what did this rider do" (auditTrailByActor) for support, export and erasure.
     index('audit_logs_actor_id_idx').on(t.actor_id, t.id),
     // Serves "everything about this rider" for export and erasure (eraseRider redacts by actor or subject).
     index('audit_logs_subject_id_idx').on(t.subject_id, t.id),

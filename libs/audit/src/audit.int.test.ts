@@ -123,6 +123,51 @@ describe('audit rows from triggers', () => {
     expect(leaks!.n).toBe(0);
   });
 
+  it('names the rider each row is about (subject_id) on insert, update and delete of every audited table', async ({ t }) => {
+    const ids = await insertOneOfEach((text) => t.query(text));
+    const creator = randomUUID();
+    await t.query(
+      `INSERT INTO users (id, handle, email, display_name) VALUES ('${creator}', 'maker_${hex(4)}', 'maker.${hex(4)}@example.test', 'Maker')`,
+    );
+    await t.query(`UPDATE spots SET created_by = '${creator}' WHERE id = '${ids.spots}'`);
+    await t.query(`UPDATE sessions SET revoked_at = now() WHERE id = '${ids.sessions}'`);
+    await t.query(`UPDATE checkins SET trick = 'nollie' WHERE id = '${ids.checkins}'`);
+    await t.query(`DELETE FROM checkins WHERE id = '${ids.checkins}'`);
+    const subjects = await t.query<{ target_table: string; action: string; subject_id: string | null }>(
+      `SELECT target_table, action, subject_id FROM audit_logs WHERE ${trailOf(ids)} ORDER BY id`,
+    );
+    const rider = ids.users;
+    expect(subjects).toEqual([
+      { target_table: 'users', action: 'insert', subject_id: rider },
+      { target_table: 'sessions', action: 'insert', subject_id: rider },
+      { target_table: 'spots', action: 'insert', subject_id: null },
+      { target_table: 'saved_spots', action: 'insert', subject_id: rider },
+      { target_table: 'checkins', action: 'insert', subject_id: rider },
+      { target_table: 'achievements', action: 'insert', subject_id: null },
+      { target_table: 'user_achievements', action: 'insert', subject_id: rider },
+      // A spot is about its creator; an update row carries no user_id, and still names the rider.
+      { target_table: 'spots', action: 'update', subject_id: creator },
+      { target_table: 'sessions', action: 'update', subject_id: rider },
+      { target_table: 'checkins', action: 'update', subject_id: rider },
+      { target_table: 'checkins', action: 'delete', subject_id: rider },
+    ]);
+  });
+
+  it("leaves a check-in's note out of the trail (inserts, updates, deletes), and keeps that it changed", async ({ t }) => {
+    const ids = await insertOneOfEach((text) => t.query(text));
+    const note = `call me on 555-${hex(4)}`;
+    await t.query(`UPDATE checkins SET note = '${note}' WHERE id = '${ids.checkins}'`);
+    await t.query(`DELETE FROM checkins WHERE id = '${ids.checkins}'`);
+    const rows = await trail(t, 'checkins', ids.checkins);
+    expect(rows.map((r) => [r.action, r.changes.note])).toEqual([
+      ['insert', AUDIT_REDACTED],
+      ['update', [AUDIT_REDACTED, AUDIT_REDACTED]],
+      ['delete', AUDIT_REDACTED],
+    ]);
+    const [leaks] = await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_logs WHERE changes::text LIKE '%${note}%'`);
+    expect(leaks!.n).toBe(0);
+  });
+
   it.skipIf(!hasSessions())('writes in the same transaction: one transaction id, and a rollback leaves no audit row', async ({ t }) => {
     const conn = await t.connect();
     try {

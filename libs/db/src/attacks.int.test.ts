@@ -527,6 +527,24 @@ describe('a connection with no rider set', () => {
     },
   );
 
+  // The bare public reads (no asRider/asAnonymous) run on the login's own path:
+  // 0009 sets it to public, pg_temp, so a temp table one request leaves on a
+  // pooled connection cannot stand in for a real table for the next.
+  it.runIf(engine === 'postgres' || engine === 'neon-ws')(
+    'a temp table left on a pooled connection does not shadow a bare public read',
+    async ({ t }) => {
+      const session = await t.connect('app');
+      try {
+        await session.query('CREATE TEMP TABLE spots (id uuid)');
+        await session.query(`INSERT INTO pg_temp.spots VALUES ('${f.bSpot}')`);
+        const rows = await session.query<{ id: string }>(`SELECT id FROM spots WHERE id IN ('${f.aSpot}', '${f.bSpot}')`);
+        expect(rows.map((r) => r.id).sort()).toEqual([f.aSpot, f.bSpot].sort());
+      } finally {
+        await session.close();
+      }
+    },
+  );
+
   // What anonymous reads: how many of the fixtures' rows, or refused by privilege.
   const ANONYMOUS_READS: [string, number | 'denied', (x: Fixtures) => SQL][] = [
     ['public profile columns', 2, (x) => sql`SELECT id, handle, display_name FROM users WHERE id IN (${x.a}, ${x.b})`],

@@ -60,6 +60,7 @@ const TABLE_MATRIX = `
 | audit_logs.changes               |                |               |           | S                   | SIU              |        |
 | audit_logs.transaction_id        |                |               |           | S                   | SIU              |        |
 | audit_logs.created_at            |                |               |           | S                   | SIU              |        |
+| audit_logs.subject_id            |                |               |           | S                   | SIU              |        |
 | checkins                         |                | SD            | S         | S                   | SIUDT            |        |
 | checkins.id                      |                | S             | S         | S                   | SIU              |        |
 | checkins.user_id                 |                | SI            | S         | S                   | SIU              |        |
@@ -72,6 +73,12 @@ const TABLE_MATRIX = `
 | checkins.archived_at             |                | S             | S         | S                   | SIU              |        |
 | checkins.created_at              |                | S             | S         | S                   | SIU              |        |
 | checkins.updated_at              |                | S             | S         | S                   | SIU              |        |
+| rider_erasures                   |                |               |           | S                   | SIUDT            |        |
+| rider_erasures.id                |                |               |           | S                   | SIU              |        |
+| rider_erasures.rider_digest      |                |               |           | S                   | SIU              |        |
+| rider_erasures.requested_by      |                |               |           | S                   | SIU              |        |
+| rider_erasures.created_at        |                |               |           | S                   | SIU              |        |
+| rider_erasures.transaction_id    |                |               |           | S                   | SIU              |        |
 | saved_spots                      |                | SD            |           | S                   | SIUDT            |        |
 | saved_spots.user_id              |                | SI            |           | S                   | SIU              |        |
 | saved_spots.spot_id              |                | SI            |           | S                   | SIU              |        |
@@ -121,17 +128,29 @@ const TABLE_MATRIX = `
  * policies call it. The definer flows: the riders they serve.
  */
 const FUNCTION_MATRIX = `
-| function                           | definer | skatehubba_app | authenticated | anonymous | skatehubba_readonly | skatehubba_owner | PUBLIC |
-| archive_spot(uuid)                 | yes     |                | X             |           |                     | X                |        |
-| audit_logs_refuse_change()         |         |                |               |           |                     | X                |        |
-| audit_row_change()                 | yes     |                |               |           |                     | X                |        |
-| checkins_require_active_spot()     | yes     |                |               |           |                     | X                |        |
-| current_rider_email()              | yes     |                | X             |           |                     | X                |        |
-| current_rider_id()                 |         |                | X             | X         | X                   | X                |        |
-| record_progress(uuid,uuid,integer) | yes     |                | X             |           |                     | X                |        |
-| session_by_token_hash(text)        | yes     |                | X             | X         |                     | X                |        |
-| session_is_staff()                 |         |                |               |           |                     | X                |        |
-| set_updated_at()                   |         |                |               |           |                     | X                |        |
+| function                                                | definer | skatehubba_app | authenticated | anonymous | skatehubba_readonly | skatehubba_owner | PUBLIC |
+| archive_spot(uuid)                                      | yes     |                | X             |           |                     | X                |        |
+| audit_erased_columns()                                  |         |                |               |           |                     | X                |        |
+| audit_logs_ensure_default_partition()                   | yes     |                |               |           |                     | X                |        |
+| audit_logs_ensure_partition(timestamp without time zone) | yes     |                |               |           |                     | X                |        |
+| audit_logs_refuse_change()                              | yes     |                |               |           |                     | X                |        |
+| audit_partitions_ahead()                                |         |                |               |           |                     | X                |        |
+| audit_retention_months()                                |         |                |               |           |                     | X                |        |
+| audit_row_change()                                      | yes     |                |               |           |                     | X                |        |
+| checkins_require_active_spot()                          | yes     |                |               |           |                     | X                |        |
+| current_rider_email()                                   | yes     |                | X             |           |                     | X                |        |
+| current_rider_id()                                      |         |                | X             | X         | X                   | X                |        |
+| erase_rider(uuid)                                       | yes     |                | X             |           |                     | X                |        |
+| export_rider(uuid)                                      | yes     |                | X             |           |                     | X                |        |
+| maintain_audit_logs()                                   | yes     |                |               |           |                     | X                |        |
+| prune_sessions()                                        | yes     |                |               |           |                     | X                |        |
+| record_progress(uuid,uuid,integer)                      | yes     |                | X             |           |                     | X                |        |
+| rider_digest(uuid)                                      |         |                |               |           |                     | X                |        |
+| session_by_token_hash(text)                             | yes     |                | X             | X         |                     | X                |        |
+| session_is_staff()                                      |         |                |               |           |                     | X                |        |
+| session_prune_grace_days()                              |         |                |               |           |                     | X                |        |
+| set_updated_at()                                        |         |                |               |           |                     | X                |        |
+| users_refuse_erased()                                   | yes     |                |               |           |                     | X                |        |
 `;
 
 /**
@@ -145,6 +164,8 @@ const POLICY_MATRIX = `
 | table             | policy                         | for    | to                                                           |
 | achievements      | achievements_read_pol          | SELECT | anonymous authenticated skatehubba_owner skatehubba_readonly |
 | audit_logs        | audit_logs_owner_append_pol    | INSERT | skatehubba_owner                                             |
+| audit_logs        | audit_logs_owner_read_pol      | SELECT | skatehubba_owner                                             |
+| audit_logs        | audit_logs_owner_redact_pol    | UPDATE | skatehubba_owner                                             |
 | audit_logs        | audit_logs_readonly_pol        | SELECT | skatehubba_readonly                                          |
 | checkins          | checkins_check_in_own_pol      | INSERT | authenticated                                                |
 | checkins          | checkins_delete_own_pol        | DELETE | authenticated                                                |
@@ -152,11 +173,15 @@ const POLICY_MATRIX = `
 | checkins          | checkins_owner_pol             | ALL    | skatehubba_owner                                             |
 | checkins          | checkins_read_pol              | SELECT | anonymous authenticated                                      |
 | checkins          | checkins_readonly_pol          | SELECT | skatehubba_readonly                                          |
+| rider_erasures    | rider_erasures_owner_pol       | ALL    | skatehubba_owner                                             |
+| rider_erasures    | rider_erasures_readonly_pol    | SELECT | skatehubba_readonly                                          |
 | saved_spots       | saved_spots_own_pol            | ALL    | authenticated                                                |
+| saved_spots       | saved_spots_owner_read_pol     | SELECT | skatehubba_owner                                             |
 | saved_spots       | saved_spots_readonly_pol       | SELECT | skatehubba_readonly                                          |
 | sessions          | sessions_own_read_pol          | SELECT | authenticated                                                |
 | sessions          | sessions_own_revoke_pol        | UPDATE | authenticated                                                |
 | sessions          | sessions_own_start_pol         | INSERT | authenticated                                                |
+| sessions          | sessions_owner_prune_pol       | DELETE | skatehubba_owner                                             |
 | sessions          | sessions_owner_read_pol        | SELECT | skatehubba_owner                                             |
 | sessions          | sessions_readonly_pol          | SELECT | skatehubba_readonly                                          |
 | spots             | spots_create_own_pol           | INSERT | authenticated                                                |
@@ -167,6 +192,7 @@ const POLICY_MATRIX = `
 | user_achievements | user_achievements_owner_pol    | ALL    | skatehubba_owner                                             |
 | user_achievements | user_achievements_readonly_pol | SELECT | skatehubba_readonly                                          |
 | users             | users_edit_own_pol             | UPDATE | authenticated                                                |
+| users             | users_owner_erase_pol          | DELETE | skatehubba_owner                                             |
 | users             | users_owner_read_pol           | SELECT | skatehubba_owner                                             |
 | users             | users_read_pol                 | SELECT | anonymous authenticated skatehubba_readonly                  |
 | users             | users_sign_up_pol              | INSERT | authenticated                                                |
@@ -185,7 +211,17 @@ const UNINDEXED_POLICY_COLUMNS: Record<string, string> = {
     'spots_edit_own_pol tests it on the one spot an update names by id; spots_active_location_idx is partial on it for reads',
 };
 
-const TABLES = ['achievements', 'audit_logs', 'checkins', 'saved_spots', 'sessions', 'spots', 'user_achievements', 'users'];
+const TABLES = [
+  'achievements',
+  'audit_logs',
+  'checkins',
+  'rider_erasures',
+  'saved_spots',
+  'sessions',
+  'spots',
+  'user_achievements',
+  'users',
+];
 
 type Row = Record<string, string>;
 
@@ -344,8 +380,34 @@ describe('permission matrix', () => {
   });
 });
 
+describe('audit partitions', () => {
+  it('live in schema audit_partitions, which only the owner may use, owned by it and granted to no one', async ({ t }) => {
+    // Every read and write goes through public.audit_logs and its policies; a
+    // partition named directly would skip them (RLS is set on the parent only).
+    const [schemaAcl] = await t.query<{ owner: string; users: string[] }>(`
+      SELECT n.nspowner::regrole::text AS owner,
+             coalesce((SELECT array_agg(DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END)
+                         FROM aclexplode(n.nspacl) a), ARRAY[]::text[]) AS users
+        FROM pg_namespace n WHERE n.nspname = 'audit_partitions'`);
+    expect(schemaAcl).toEqual({ owner: ROLES.owner, users: [ROLES.owner] });
+    const partitions = await t.query<{ partition: string; owner: string; grants: number; in_schema: string }>(`
+      SELECT c.relname AS partition, c.relowner::regrole::text AS owner, c.relnamespace::regnamespace::text AS in_schema,
+             (SELECT count(*) FROM aclexplode(c.relacl) a WHERE a.grantee <> c.relowner)::int AS grants
+        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+       WHERE i.inhparent = 'public.audit_logs'::regclass ORDER BY 1`);
+    // This month and three ahead at least, and the default.
+    expect(partitions.length).toBeGreaterThanOrEqual(5);
+    expect(partitions.map((p) => p.partition)).toContain('audit_logs_default');
+    expect(partitions.filter((p) => p.owner !== ROLES.owner || p.grants > 0 || p.in_schema !== 'audit_partitions')).toEqual([]);
+    for (const role of [ROLES.app, ROLES.authenticated, ROLES.anonymous, ROLES.readonly]) {
+      const [usage] = await t.query<{ usage: boolean }>(`SELECT has_schema_privilege('${role}', 'audit_partitions', 'USAGE') AS usage`);
+      expect(usage, role).toEqual({ usage: false });
+    }
+  });
+});
+
 describe('row-level security', () => {
-  it('is enabled and forced on all eight tables', async ({ t }) => {
+  it('is enabled and forced on all nine tables', async ({ t }) => {
     // Forced: without it the owner, and so every definer function, would skip the policies.
     const rows = await t.query<{ table: string; enabled: boolean; forced: boolean }>(`
       SELECT relname AS table, relrowsecurity AS enabled, relforcerowsecurity AS forced
@@ -464,12 +526,12 @@ describe('skatehubba_app', () => {
 
   // Its only role default is the one migration 0006 sets. The login may change its own defaults (any role
   // may), which no grant prevents: a default found here that the migrations did not set is a finding.
-  it('starts every session as anonymous, and has no other role default', async ({ t }) => {
+  it('starts every session as anonymous, searching pg_temp last, and has no other role default', async ({ t }) => {
     const rows = await t.query<{ database: string; config: string[] }>(`
       SELECT coalesce(d.datname, '(all)') AS database, s.setconfig AS config FROM pg_db_role_setting s
         LEFT JOIN pg_database d ON d.oid = s.setdatabase
        WHERE s.setrole = 'skatehubba_app'::regrole`);
-    expect(rows).toEqual([{ database: '(all)', config: ['role=anonymous'] }]);
+    expect(rows).toEqual([{ database: '(all)', config: ['role=anonymous', 'search_path=public, pg_temp'] }]);
   });
 
   it('can create nothing: no CREATE on schema public or on the database, for it or any role it becomes', async ({ t }) => {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, pgPolicy, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ownerRole, readonlyRole, timestamptz } from '@skatehubba/schema-kit';
+import { createdAt, ownerRole, readonlyRole } from '@skatehubba/schema-kit';
 
 export const ERASURE_REQUESTERS = ['rider', 'staff'] as const;
 export type ErasureRequester = (typeof ERASURE_REQUESTERS)[number];
@@ -29,7 +29,8 @@ export const riderErasures = pgTable(
     id: bigint('id', { mode: 'number' }).generatedAlwaysAsIdentity(),
     rider_digest: text('rider_digest').notNull(),
     requested_by: text('requested_by', { enum: ERASURE_REQUESTERS }).notNull(),
-    erased_at: timestamptz('erased_at').notNull().defaultNow(),
+    // When the rider was erased.
+    created_at: createdAt(),
     transaction_id: bigint('transaction_id', { mode: 'number' })
       .notNull()
       .default(sql`txid_current()`),

@@ -29,7 +29,7 @@ const catalog = async () =>
                           WHEN 'u' THEN 'unique' ELSE contype::text END AS kind, conname AS name
         FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype <> 'n'
       UNION ALL
-      SELECT 'index', c.relname FROM pg_class c WHERE c.relkind = 'i' AND c.relnamespace = 'public'::regnamespace
+      SELECT 'index', c.relname FROM pg_class c WHERE c.relkind IN ('i', 'I') AND c.relnamespace = 'public'::regnamespace
       UNION ALL
       SELECT 'trigger', tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
        WHERE NOT t.tgisinternal AND c.relnamespace = 'public'::regnamespace

@@ -356,6 +356,32 @@ export const MUTANTS: Mutant[] = [
     owners: own(AUDIT),
   },
 
+  {
+    name: 'audit_row_change() without the subject',
+    covers: [],
+    sql: [
+      rewriteFunction(
+        'audit_row_change',
+        'subject := coalesce(new_row ->> subject_column, old_row ->> subject_column)::uuid;',
+        'subject := NULL;',
+      ),
+    ],
+    owners: own(AUDIT),
+  },
+  {
+    name: 'checkins_audit_trg keeps the note',
+    covers: [],
+    sql: [
+      redefineTrigger(
+        'checkins',
+        'checkins_audit_trg',
+        "audit_row_change('id', 'note', 'user_id')",
+        "audit_row_change('id', '', 'user_id')",
+      ),
+    ],
+    owners: own(AUDIT),
+  },
+
   // row-level security: every policy dropped, and every rider-scoped one widened
   policyDropped('achievements', 'achievements_read_pol', GAMIFICATION),
   policyDropped('audit_logs', 'audit_logs_owner_append_pol', AUDIT),
@@ -422,6 +448,8 @@ export const MUTANTS: Mutant[] = [
   // Roles belong to the cluster: these two run on PGlite only, never on a shared server.
   privilegeChange('skatehubba_app a member of skatehubba_owner', 'GRANT skatehubba_owner TO skatehubba_app'),
   catalogRule('skatehubba_app INHERIT', 'ALTER ROLE skatehubba_app INHERIT'),
+  // The server shows the shadowing (attacks.int.test.ts); a role setting is the cluster's, so the gate holds the catalog.
+  catalogRule('skatehubba_app searches pg_temp first', 'ALTER ROLE skatehubba_app RESET search_path'),
 
   // definer functions
   {

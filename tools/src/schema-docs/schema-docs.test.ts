@@ -27,7 +27,7 @@ describe('schema reference generator', () => {
   it('covers every table and every enum the aggregator composes', () => {
     const tables = composedTables().map((t) => getTableConfig(t).name);
     const enums = exported.filter(isPgEnum).map((e) => e.enumName);
-    expect(tables).toHaveLength(8);
+    expect(tables).toHaveLength(9);
     expect(enums).toHaveLength(3);
     for (const table of tables) {
       expect(generated, table).toContain(`### \`${table}\``);

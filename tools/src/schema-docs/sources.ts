@@ -43,14 +43,15 @@ export async function readTableReasons(srcDir: string): Promise<Record<string, s
 const firstParagraph = (comment: string) => (comment.split(/\n\s*\n/)[0] ?? '').replace(/\s+/g, ' ').trim();
 
 const TRIGGER_RE =
-  /CREATE\s+TRIGGER\s+(\w+)\s+(BEFORE|AFTER|INSTEAD\s+OF)\s+(.+?)\s+ON\s+(\w+)\s+FOR\s+EACH\s+(ROW|STATEMENT)\s+EXECUTE\s+FUNCTION\s+(\w+\([^)]*\))/gis;
+  /CREATE\s+TRIGGER\s+(\w+)\s+(BEFORE|AFTER|INSTEAD\s+OF)\s+([^;]+?)\s+ON\s+(\w+)\s+FOR\s+EACH\s+(ROW|STATEMENT)\s+EXECUTE\s+FUNCTION\s+(\w+\([^)]*\))/gis;
 
 /** Every trigger the migrations create (custom migrations hold them; drizzle-kit cannot model triggers). */
 export async function readTriggers(migrationsDir: string): Promise<TriggerDoc[]> {
   const files = (await readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort();
   const triggers = new Map<string, TriggerDoc>();
   for (const file of files) {
-    const text = await readFile(join(migrationsDir, file), 'utf8');
+    // Function bodies ($$ ... $$) may build triggers on other objects (audit partitions): skip them.
+    const text = (await readFile(join(migrationsDir, file), 'utf8')).replace(/\$\$[\s\S]*?\$\$/g, '$$$$');
     for (const dropped of text.matchAll(/DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?(\w+)\s+ON\s+(\w+)/gi)) {
       triggers.delete(`${dropped[2]}.${dropped[1]}`);
     }
