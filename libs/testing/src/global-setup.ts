@@ -63,8 +63,12 @@ export default async function setup(project: TestProject) {
   }
   // The migrations create the roles NOLOGIN; a deployment gives the API's role
   // (and support's) a login, and so does the test run: trust auth on loopback,
-  // no password. Roles are per cluster, so this is idempotent by nature.
-  for (const role of Object.values(LOGINS)) await admin.query(`ALTER ROLE ${role} LOGIN`);
+  // no password. Roles are per cluster: altered only when needed, since two
+  // runs altering one role at once fail ("tuple concurrently updated").
+  for (const role of Object.values(LOGINS)) {
+    const { rows } = await admin.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [role]);
+    if (!rows[0]?.rolcanlogin) await admin.query(`ALTER ROLE ${role} LOGIN`);
+  }
   project.provide('postgresUrl', url);
   project.provide('postgresTemplate', template);
   const helpers = engine === 'neon-ws' || engine === 'neon-http' ? await startNeonHelpers() : undefined;
