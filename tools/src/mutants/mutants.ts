@@ -350,7 +350,25 @@ export const MUTANTS: Mutant[] = [
   pkDropped('rider_erasures', CATALOG),
   indexDropped('rider_erasures_transaction_id_idx', CATALOG),
   triggerDropped('audit_logs', 'audit_logs_append_only_trg', AUDIT),
-  triggerDropped('audit_logs', 'audit_logs_no_truncate_trg', AUDIT),
+  // TRUNCATE audit_logs truncates every partition and fires each partition's own
+  // trigger, so dropping the parent's alone changes nothing (an equivalent
+  // mutant): the rule is broken only when no table of the trail has one.
+  {
+    name: 'audit_logs_no_truncate_trg dropped on the parent and every partition',
+    covers: ['audit_logs_no_truncate_trg'],
+    sql: [
+      dropTrigger('audit_logs', 'audit_logs_no_truncate_trg'),
+      `DO $mutant$
+DECLARE p regclass;
+BEGIN
+  FOR p IN SELECT inhrelid::regclass FROM pg_inherits WHERE inhparent = 'public.audit_logs'::regclass LOOP
+    EXECUTE format('DROP TRIGGER audit_logs_no_truncate_trg ON %s', p);
+  END LOOP;
+END
+$mutant$`,
+    ],
+    owners: own(AUDIT),
+  },
 
   // trigger functions
   {
@@ -711,7 +729,7 @@ MUTANTS.push(
   ),
   // Statement triggers are not cloned to partitions: each partition has its own (audit_logs_ensure_partition()).
   erasureOwned(
-    'audit_logs_no_truncate_trg dropped on every partition',
+    'audit_logs_no_truncate_trg dropped on every partition, kept on the parent',
     ['audit_logs_no_truncate_trg'],
     `DO $mutant$
 DECLARE p regclass;
