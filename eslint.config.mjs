@@ -15,6 +15,7 @@ import prettier from 'eslint-config-prettier';
 //   scope:spots         -> identity, shared
 //   scope:gamification  -> identity, shared
 //   scope:audit         -> shared
+//   scope:notifications -> identity, spots, gamification, shared (it announces their events)
 //
 // Nothing but apps and tools may import the aggregator, so a domain lib can
 // never pull in every other team's tables. Test files may also use the
@@ -22,12 +23,16 @@ import prettier from 'eslint-config-prettier';
 const scopeConstraints = [
   {
     sourceTag: 'scope:shared',
-    onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity', 'scope:spots', 'scope:gamification', 'scope:audit'],
+    onlyDependOnLibsWithTags: ['scope:shared', 'scope:identity', 'scope:spots', 'scope:gamification', 'scope:audit', 'scope:notifications'],
   },
   { sourceTag: 'scope:identity', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:spots', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared'] },
   { sourceTag: 'scope:gamification', onlyDependOnLibsWithTags: ['scope:identity', 'scope:shared'] },
   { sourceTag: 'scope:audit', onlyDependOnLibsWithTags: ['scope:shared'] },
+  {
+    sourceTag: 'scope:notifications',
+    onlyDependOnLibsWithTags: ['scope:identity', 'scope:spots', 'scope:gamification', 'scope:shared'],
+  },
 ];
 
 // Database drivers, and drizzle's adapters that load them. Only the

@@ -1,18 +1,22 @@
 import { relations } from 'drizzle-orm';
-import { achievements, userAchievements } from '@skatehubba/gamification';
+import { achievements, riderMetrics, userAchievements } from '@skatehubba/gamification';
 import { sessions, users } from '@skatehubba/identity';
+import { notificationInboxes, notifications } from '@skatehubba/notifications';
 import { checkins, savedSpots, spots } from '@skatehubba/spots';
 
 // Every relation lives here, one per foreign key, so the domain libs only ever
 // import downward (spots -> identity) and never form an import cycle.
 // audit_logs has no FK (see its doc comment) and so no relation.
 
-export const usersRelations = relations(users, ({ many }) => ({
+export const usersRelations = relations(users, ({ one, many }) => ({
   sessions: many(sessions),
   checkins: many(checkins),
   savedSpots: many(savedSpots),
   createdSpots: many(spots),
   achievements: many(userAchievements),
+  metrics: many(riderMetrics),
+  notifications: many(notifications),
+  inbox: one(notificationInboxes),
 }));
 
 export const sessionsRelations = relations(sessions, ({ one }) => ({
@@ -45,4 +49,18 @@ export const userAchievementsRelations = relations(userAchievements, ({ one }) =
     fields: [userAchievements.achievement_id, userAchievements.goal],
     references: [achievements.id, achievements.goal],
   }),
+}));
+
+export const riderMetricsRelations = relations(riderMetrics, ({ one }) => ({
+  user: one(users, { fields: [riderMetrics.user_id], references: [users.id] }),
+}));
+
+export const notificationsRelations = relations(notifications, ({ one }) => ({
+  user: one(users, { fields: [notifications.user_id], references: [users.id] }),
+  achievement: one(achievements, { fields: [notifications.achievement_id], references: [achievements.id] }),
+  checkin: one(checkins, { fields: [notifications.checkin_id], references: [checkins.id] }),
+}));
+
+export const notificationInboxesRelations = relations(notificationInboxes, ({ one }) => ({
+  user: one(users, { fields: [notificationInboxes.user_id], references: [users.id] }),
 }));

@@ -1,9 +1,10 @@
 // The composed schema: what drizzle-kit reads (drizzle.config.ts) and what the
 // relational query API is built from. Enums must be exported here or
 // drizzle-kit leaves them out of the migration while columns still use them.
-export { achievementTierEnum, stanceEnum, trickStatusEnum } from '@skatehubba/enums/pg';
+export { achievementMetricEnum, achievementTierEnum, notificationKindEnum, stanceEnum, trickStatusEnum } from '@skatehubba/enums/pg';
 export { riderErasures, sessions, users } from '@skatehubba/identity';
 export { checkins, savedSpots, spots } from '@skatehubba/spots';
-export { achievements, userAchievements } from '@skatehubba/gamification';
+export { achievements, riderMetrics, userAchievements } from '@skatehubba/gamification';
+export { notificationInboxes, notifications } from '@skatehubba/notifications';
 export { auditLogs } from '@skatehubba/audit';
 export * from './relations';

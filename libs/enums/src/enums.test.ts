@@ -2,17 +2,23 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  ACHIEVEMENT_METRICS,
   ACHIEVEMENT_TIERS,
+  NOTIFICATION_KINDS,
   STANCES,
   TRICK_STATUSES,
+  achievementMetricSchema,
   achievementTierSchema,
+  notificationKindSchema,
   stanceSchema,
   trickStatusSchema,
+  type AchievementMetric,
   type AchievementTier,
+  type NotificationKind,
   type Stance,
   type TrickStatus,
 } from './index';
-import { achievementTierEnum, stanceEnum, trickStatusEnum } from './pg';
+import { achievementMetricEnum, achievementTierEnum, notificationKindEnum, stanceEnum, trickStatusEnum } from './pg';
 
 // The database side (pg_enum label order after migrating) is checked by the
 // aggregator's catalog test; here: the tuples, the types, the zod enums, the
@@ -22,6 +28,8 @@ describe('enum values', () => {
     expect(TRICK_STATUSES).toEqual(['landed', 'bailed', 'retry']);
     expect(STANCES).toEqual(['regular', 'goofy']);
     expect(ACHIEVEMENT_TIERS).toEqual(['bronze', 'silver', 'gold', 'legendary']);
+    expect(ACHIEVEMENT_METRICS).toEqual(['checkins', 'landed', 'distinct_spots', 'manual']);
+    expect(NOTIFICATION_KINDS).toEqual(['achievement_unlocked']);
   });
 
   it('build the Postgres enums from the same tuples', () => {
@@ -31,6 +39,10 @@ describe('enum values', () => {
     expect(stanceEnum.enumValues).toEqual(STANCES);
     expect(achievementTierEnum.enumName).toBe('achievement_tier');
     expect(achievementTierEnum.enumValues).toEqual(ACHIEVEMENT_TIERS);
+    expect(achievementMetricEnum.enumName).toBe('achievement_metric');
+    expect(achievementMetricEnum.enumValues).toEqual(ACHIEVEMENT_METRICS);
+    expect(notificationKindEnum.enumName).toBe('notification_kind');
+    expect(notificationKindEnum.enumValues).toEqual(NOTIFICATION_KINDS);
   });
 
   it('give zod enums that accept every label and refuse anything else', () => {
@@ -38,6 +50,8 @@ describe('enum values', () => {
       [trickStatusSchema, TRICK_STATUSES],
       [stanceSchema, STANCES],
       [achievementTierSchema, ACHIEVEMENT_TIERS],
+      [achievementMetricSchema, ACHIEVEMENT_METRICS],
+      [notificationKindSchema, NOTIFICATION_KINDS],
     ] as const) {
       for (const value of values) expect(schema.parse(value)).toBe(value);
       expect(schema.options).toEqual([...values]);
@@ -49,6 +63,8 @@ describe('enum values', () => {
     expectTypeOf<TrickStatus>().toEqualTypeOf<'landed' | 'bailed' | 'retry'>();
     expectTypeOf<Stance>().toEqualTypeOf<'regular' | 'goofy'>();
     expectTypeOf<AchievementTier>().toEqualTypeOf<'bronze' | 'silver' | 'gold' | 'legendary'>();
+    expectTypeOf<AchievementMetric>().toEqualTypeOf<'checkins' | 'landed' | 'distinct_spots' | 'manual'>();
+    expectTypeOf<NotificationKind>().toEqualTypeOf<'achievement_unlocked'>();
   });
 });
 

@@ -21,3 +21,15 @@ export type Stance = (typeof STANCES)[number];
 /** Achievement tiers, lowest first. */
 export const ACHIEVEMENT_TIERS = ['bronze', 'silver', 'gold', 'legendary'] as const;
 export type AchievementTier = (typeof ACHIEVEMENT_TIERS)[number];
+
+/**
+ * What counts toward an achievement, over the rider's live check-ins
+ * (archived ones drop out): every check-in, landed ones, or distinct spots.
+ * `manual` achievements move only through `recordProgress()` (events, staff).
+ */
+export const ACHIEVEMENT_METRICS = ['checkins', 'landed', 'distinct_spots', 'manual'] as const;
+export type AchievementMetric = (typeof ACHIEVEMENT_METRICS)[number];
+
+/** What a rider's inbox can hold. */
+export const NOTIFICATION_KINDS = ['achievement_unlocked'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

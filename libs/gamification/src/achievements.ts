@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, integer, pgPolicy, pgTable, primaryKey, text, unique, uniqueIndex } from 'drizzle-orm/pg-core';
-import { achievementTierEnum } from '@skatehubba/enums/pg';
+import { achievementMetricEnum, achievementTierEnum } from '@skatehubba/enums/pg';
 import {
   anonymousRole,
   authenticatedRole,
@@ -22,7 +22,11 @@ import {
 /**
  * The catalogue of things a rider can earn ("land 100 tricks", "check in at
  * 10 spots"). Written by the product team through migrations or admin tools;
- * audited. `goal` is the progress count that unlocks it.
+ * audited. `metric` says what counts toward it and `goal` how many unlock it:
+ * `checkins`, `landed` and `distinct_spots` are counted by the database from
+ * the rider's live check-ins (`rider_metrics`, kept by triggers on
+ * `checkins`), so every path that writes a check-in advances them the same
+ * way; `manual` ones move only through `recordProgress()`.
  *
  * FK policy: `user_achievements` points here with RESTRICT (an achievement
  * riders have progress on cannot be deleted) and ON UPDATE CASCADE on
@@ -40,6 +44,7 @@ export const achievements = pgTable(
     name: text('name').notNull(),
     description: text('description').notNull(),
     tier: achievementTierEnum('tier').notNull(),
+    metric: achievementMetricEnum('metric').notNull(),
     goal: integer('goal').notNull(),
     icon_url: text('icon_url'),
     ...mutableTimestamps(),

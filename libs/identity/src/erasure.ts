@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type { AchievementTier, Stance, TrickStatus } from '@skatehubba/enums';
+import type { AchievementMetric, AchievementTier, NotificationKind, Stance, TrickStatus } from '@skatehubba/enums';
 import { assertUuid, refusalIn, rowsOf } from '@skatehubba/schema-kit';
 import { IDENTITY_REFUSALS } from './refusals';
 
@@ -110,6 +110,22 @@ export interface RiderExport {
     achievement: string;
     tier: AchievementTier;
   }[];
+  /** `rider_metrics`: what the database counts toward the rider's achievements. */
+  metrics: { user_id: string; metric: Exclude<AchievementMetric, 'manual'>; value: number }[];
+  /** `notifications`, read and unread, with the achievement's name. */
+  notifications: {
+    id: string;
+    user_id: string;
+    kind: NotificationKind;
+    achievement_id: string | null;
+    checkin_id: string | null;
+    created_at: JsonTimestamp;
+    read_at: JsonTimestamp | null;
+    /** The achievement's name, when the notice is about one. */
+    achievement: string | null;
+  }[];
+  /** `notification_inboxes`: the unread count, or null before the first notification. */
+  inbox: { user_id: string; unread_count: number } | null;
   /** `spots` whose `created_by` is the rider. */
   spots_created: {
     id: string;

@@ -18,10 +18,12 @@ import type { RiderExport } from './erasure';
  *   random id stored nowhere.
  * - `{ kept }`: stays, with the reason it says nothing about who the rider was
  *   once the id is a pseudonym.
+ * - `'not_audited'`: the table has no audit trigger (derived counters and the
+ *   inbox: each follows from an audited change), so nothing reaches the trail.
  */
 export interface PersonalDataColumn {
   export: 'exported' | { withheld: string };
-  trail: 'redacted' | 'erased' | 'pseudonymised' | { kept: string };
+  trail: 'redacted' | 'erased' | 'pseudonymised' | 'not_audited' | { kept: string };
 }
 
 /** A rider-owned table: users itself, or a table with a foreign key to `users.id`. */
@@ -142,6 +144,37 @@ export const PERSONAL_DATA = {
       unlocked_at: { export: exported, trail: WHEN },
       created_at: { export: exported, trail: WHEN },
       updated_at: { export: exported, trail: WHEN },
+    },
+  },
+  // Derived from the audited check-ins and unlocks; see each table's doc comment for why it is not audited.
+  rider_metrics: {
+    section: 'metrics',
+    riderColumn: 'user_id',
+    columns: {
+      user_id: { export: exported, trail: 'not_audited' },
+      metric: { export: exported, trail: 'not_audited' },
+      value: { export: exported, trail: 'not_audited' },
+    },
+  },
+  notifications: {
+    section: 'notifications',
+    riderColumn: 'user_id',
+    columns: {
+      id: { export: exported, trail: 'not_audited' },
+      user_id: { export: exported, trail: 'not_audited' },
+      kind: { export: exported, trail: 'not_audited' },
+      achievement_id: { export: exported, trail: 'not_audited' },
+      checkin_id: { export: exported, trail: 'not_audited' },
+      created_at: { export: exported, trail: 'not_audited' },
+      read_at: { export: exported, trail: 'not_audited' },
+    },
+  },
+  notification_inboxes: {
+    section: 'inbox',
+    riderColumn: 'user_id',
+    columns: {
+      user_id: { export: exported, trail: 'not_audited' },
+      unread_count: { export: exported, trail: 'not_audited' },
     },
   },
 } as const satisfies Record<string, PersonalDataTable>;
