@@ -4,11 +4,12 @@ import prettier from 'eslint-config-prettier';
 // Module boundaries on two axes. `type` says what a project may be built on;
 // `scope` says whose code it may reach into. Both must allow an import.
 //
-//   type:enums       -> nothing            (the SDK imports it; no drivers)
-//   type:util        -> enums               (no drivers)
-//   type:domain      -> domain, util, enums (no drivers; scopes below keep it downward)
-//   type:aggregator  -> domain, util, enums
-//   type:testing     -> util, enums         (test harness; never production code)
+//   type:contracts   -> enums                         (the SDK imports it: no drivers, no drizzle)
+//   type:enums       -> nothing                       (no drivers; contracts is built on it)
+//   type:util        -> contracts, enums              (no drivers)
+//   type:domain      -> domain, util, contracts, enums (no drivers; scopes below keep it downward)
+//   type:aggregator  -> domain, util, contracts, enums
+//   type:testing     -> util, enums                   (test harness; never production code)
 //   type:app, tool   -> anything but testing
 //
 //   scope:identity      -> shared
@@ -52,27 +53,49 @@ const DRIVERS = [
   'drizzle-orm/postgres-js*',
 ];
 
+// The SDK's package: what the browser and the API's clients load. No ORM
+// either: drizzle-orm and drizzle-zod are server code (and most of a bundle).
+// `@skatehubba/enums/pg` builds pgEnums with drizzle; libs/contracts's own
+// eslint.config.mjs bans that entry by name, since it is a workspace import.
+const CONTRACTS_BANNED = [...DRIVERS, 'drizzle-orm*', 'drizzle-zod*'];
+
 const typeConstraints = (testFiles) => [
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:enums'], bannedExternalImports: CONTRACTS_BANNED },
   { sourceTag: 'type:enums', onlyDependOnLibsWithTags: [], bannedExternalImports: DRIVERS },
   { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:enums'], bannedExternalImports: DRIVERS },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:contracts', 'type:enums'], bannedExternalImports: DRIVERS },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:util', 'type:enums', 'type:migrations'] },
   {
     sourceTag: 'type:domain',
-    onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:enums', ...(testFiles ? ['type:testing'] : [])],
+    onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:contracts', 'type:enums', ...(testFiles ? ['type:testing'] : [])],
     bannedExternalImports: DRIVERS,
   },
   {
     sourceTag: 'type:aggregator',
-    onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:enums', ...(testFiles ? ['type:testing'] : [])],
+    onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:contracts', 'type:enums', ...(testFiles ? ['type:testing'] : [])],
   },
   {
     sourceTag: 'type:app',
-    onlyDependOnLibsWithTags: ['type:aggregator', 'type:domain', 'type:util', 'type:enums', ...(testFiles ? ['type:testing'] : [])],
+    onlyDependOnLibsWithTags: [
+      'type:aggregator',
+      'type:domain',
+      'type:util',
+      'type:contracts',
+      'type:enums',
+      ...(testFiles ? ['type:testing'] : []),
+    ],
   },
   {
     sourceTag: 'type:tool',
-    onlyDependOnLibsWithTags: ['type:aggregator', 'type:domain', 'type:util', 'type:enums', 'type:testing', 'type:migrations'],
+    onlyDependOnLibsWithTags: [
+      'type:aggregator',
+      'type:domain',
+      'type:util',
+      'type:contracts',
+      'type:enums',
+      'type:testing',
+      'type:migrations',
+    ],
   },
 ];
 
@@ -80,10 +103,13 @@ const boundaries = (testFiles) => ({
   '@nx/enforce-module-boundaries': [
     'error',
     {
-      enforceBuildableLibDependency: true,
+      // A lib with a build (dist/ for consumers outside the workspace) may not
+      // import one without. Test files are never built, and the test harness
+      // (libs/testing) has no build on purpose: it never leaves the workspace.
+      enforceBuildableLibDependency: !testFiles,
       // The one shared vitest config; vite bundles config files and cannot load
       // a workspace package's .ts, so configs import it by path.
-      allow: ['../../vitest.shared.ts'],
+      allow: ['../../vitest.shared.ts', '../vitest.shared.ts'],
       banTransitiveDependencies: true,
       checkDynamicDependenciesExceptions: [],
       depConstraints: [...scopeConstraints, ...typeConstraints(testFiles)],

@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
+import { workspaceSource } from '../vitest.shared.ts';
 
 export default defineConfig({
-  test: { name: 'tools', include: ['src/**/*.test.ts'], testTimeout: 60_000 },
+  ...workspaceSource,
+  test: { ...workspaceSource.test, name: 'tools', include: ['src/**/*.test.ts'], testTimeout: 60_000 },
 });

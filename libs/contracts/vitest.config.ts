@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+import { workspaceSource } from '../../vitest.shared.ts';
+
+// Unit tests only: the contracts lib has no database and must not depend on
+// the test harness (that would pull drivers into its graph).
+export default defineConfig({
+  ...workspaceSource,
+  test: { ...workspaceSource.test, name: 'contracts', include: ['src/**/*.test.ts'] },
+});
