@@ -1,8 +1,13 @@
 import { AUDIT_REFUSALS } from '@skatehubba/audit';
 import { GAMIFICATION_REFUSALS } from '@skatehubba/gamification';
 import { IDENTITY_REFUSALS } from '@skatehubba/identity';
-import { DataRuleError, pgErrorFields, rowSecurityRefusal, type RuleTable, type RuleVerdict } from '@skatehubba/schema-kit';
+import { PRIVILEGE_REFUSAL, pgErrorFields, ruleErrorOf, type DataRuleError, type RuleTable } from '@skatehubba/schema-kit';
 import { SPOTS_REFUSALS } from '@skatehubba/spots';
+
+// One place for the API to import refusals from: the error, its kinds and
+// their HTTP statuses, and the JSON a refusal becomes.
+export { DataRuleError } from '@skatehubba/schema-kit';
+export { httpStatusOf, RULE_KINDS, type DataRuleErrorWire, type RuleKind } from '@skatehubba/contracts';
 
 /** Every team's constraints, by name. A test holds this equal to the catalog. */
 export const REFUSALS: RuleTable = {
@@ -15,36 +20,17 @@ export const REFUSALS: RuleTable = {
 /**
  * Turns a refused write into a `DataRuleError` naming the rule, or returns
  * the error unchanged when it is not a rule refusal (connection loss, a bug).
- * Works on errors from every driver and through drizzle's wrapper.
+ * Works on errors from every driver and through drizzle's wrapper. The write
+ * functions of the libs already return their refusals (`Result`); this is for
+ * the API's own SQL.
  *
  *   try { ... } catch (error) { throw toDataRuleError(error); }
  */
-export function toDataRuleError(error: unknown): unknown {
-  const fields = pgErrorFields(error);
-  if (!fields) return error;
-  const spec = fields.constraint ? REFUSALS[fields.constraint] : undefined;
-  if (fields.constraint && spec) return new DataRuleError(spec(fields), { ...fields, constraint: fields.constraint }, { cause: error });
-  const rls = rowSecurityRefusal(fields);
-  if (rls) {
-    // Postgres names the policy only when a restrictive one fails; a table's policies share one verdict.
-    const policy = rls.policy ?? Object.keys(REFUSALS).find((name) => name.startsWith(`${rls.table}_`) && name.endsWith('_pol'));
-    const verdict = policy ? REFUSALS[policy] : undefined;
-    if (policy && verdict) return new DataRuleError(verdict(fields), { ...fields, constraint: policy }, { cause: error });
-  }
-  if (fields.code === '42501') return new DataRuleError(PRIVILEGE_REFUSAL, { ...fields, constraint: 'privilege' }, { cause: error });
-  return error;
+export function toDataRuleError<E>(error: E): DataRuleError | E {
+  return ruleErrorOf(REFUSALS, error) ?? error;
 }
 
-/**
- * SQLSTATE 42501 without a policy: the role lacks a privilege (a column it may
- * not write, a table it may not read, TRUNCATE, SET ROLE, ALTER). The driver's
- * message, kept as the cause, names the object.
- */
-export const PRIVILEGE_REFUSAL: RuleVerdict = {
-  rule: 'permission_denied',
-  kind: 'forbidden',
-  message: 'this role may not do that: the data layer grants each role only what its requests need',
-};
+export { PRIVILEGE_REFUSAL };
 
 /** SQLSTATEs that mean "the same transaction may succeed if run again". */
 const TRANSIENT = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);

@@ -4,18 +4,10 @@
  * with: which rule, what kind of failure, and a sentence for the client.
  */
 
-/** How the API should treat a broken rule. */
-export type RuleKind =
-  /** The value itself is malformed (400). */
-  | 'invalid'
-  /** It clashes with an existing row (409). */
-  | 'conflict'
-  /** It points at a row that does not exist (404 or 422). */
-  | 'missing_reference'
-  /** The row is referenced by others and cannot go (409). */
-  | 'in_use'
-  /** The caller's role or rider may not do this: a privilege or a row-level policy (403). */
-  | 'forbidden';
+import type { DataRuleErrorWire, RuleKind } from '@skatehubba/contracts';
+
+/** How the API should treat a broken rule: the kinds and their HTTP statuses are @skatehubba/contracts'. */
+export type { RuleKind };
 
 /** What Postgres reported, from node-postgres, PGlite or the Neon drivers. */
 export interface PgErrorFields {
@@ -42,20 +34,37 @@ export type RuleSpec = (fields: PgErrorFields) => RuleVerdict;
 /** Every named constraint or trigger-enforced rule a lib owns, by constraint name. */
 export type RuleTable = Record<string, RuleSpec>;
 
+/**
+ * A request refused by a rule, whoever judged it: the database (a constraint,
+ * a trigger, a definer function's guard, a policy, a missing privilege: then
+ * `sqlstate` is Postgres' code) or a write function before the database was
+ * asked (input validation, a flow's own check: `sqlstate` null).
+ */
 export class DataRuleError extends Error {
   readonly rule: string;
   readonly kind: RuleKind;
+  /** The constraint, trigger, guard or policy that refused; for a function's own check, the check's name. */
   readonly constraint: string;
-  readonly sqlstate: string;
+  readonly sqlstate: string | null;
   readonly facts: Record<string, unknown>;
-  constructor(verdict: RuleVerdict, fields: PgErrorFields & { constraint: string }, options?: { cause?: unknown }) {
+  constructor(verdict: RuleVerdict, fields: Partial<PgErrorFields> & { code: string; constraint: string }, options?: { cause?: unknown }) {
     super(verdict.message, options);
     this.name = 'DataRuleError';
     this.rule = verdict.rule;
     this.kind = verdict.kind;
     this.constraint = fields.constraint;
-    this.sqlstate = fields.code;
+    this.sqlstate = fields.code || null;
     this.facts = verdict.facts ?? {};
+  }
+
+  /** A refusal judged in TypeScript, before or without the database. */
+  static fromRule(verdict: RuleVerdict, constraint: string = verdict.rule): DataRuleError {
+    return new DataRuleError(verdict, { code: '', constraint });
+  }
+
+  /** The refusal as the API returns it (`res.status(httpStatusOf(e.kind)).json(e)`): no constraint name, no SQLSTATE. */
+  toJSON(): DataRuleErrorWire {
+    return { rule: this.rule, kind: this.kind, message: this.message, facts: this.facts };
   }
 }
 
@@ -128,4 +137,39 @@ export function refusalIn(table: RuleTable, error: unknown): DataRuleError | und
 /** Rows of `db.execute()`, whichever driver: node-postgres and PGlite wrap them in `{ rows }`, neon-http does not. */
 export function rowsOf<R>(result: unknown): R[] {
   return (Array.isArray(result) ? result : (result as { rows: R[] }).rows) as R[];
+}
+
+/**
+ * SQLSTATE 42501 without a policy: the role lacks a privilege (a column it may
+ * not write, a table it may not read, TRUNCATE, SET ROLE, ALTER). The driver's
+ * message, kept as the cause, names the object.
+ */
+export const PRIVILEGE_REFUSAL: RuleVerdict = {
+  rule: 'permission_denied',
+  kind: 'forbidden',
+  message: 'this role may not do that: the data layer grants each role only what its requests need',
+};
+
+/**
+ * The `DataRuleError` for a refusal under `rules`, or undefined when the error
+ * is not one (a lost connection, a bug): a named constraint, trigger or guard
+ * in `rules`; a row-level security refusal, mapped by its table to that
+ * table's policies (which share one verdict); or any other 42501, a missing
+ * privilege. Works on every driver's errors and through drizzle's wrapper.
+ */
+export function ruleErrorOf(rules: RuleTable, error: unknown): DataRuleError | undefined {
+  if (error instanceof DataRuleError) return error;
+  const fields = pgErrorFields(error);
+  if (!fields) return undefined;
+  const spec = fields.constraint ? rules[fields.constraint] : undefined;
+  if (fields.constraint && spec) return new DataRuleError(spec(fields), { ...fields, constraint: fields.constraint }, { cause: error });
+  const rls = rowSecurityRefusal(fields);
+  if (rls) {
+    // Postgres names the policy only when a restrictive one fails; a table's policies share one verdict.
+    const policy = rls.policy ?? Object.keys(rules).find((name) => name.startsWith(`${rls.table}_`) && name.endsWith('_pol'));
+    const verdict = policy ? rules[policy] : undefined;
+    if (policy && verdict) return new DataRuleError(verdict(fields), { ...fields, constraint: policy }, { cause: error });
+  }
+  if (fields.code === '42501') return new DataRuleError(PRIVILEGE_REFUSAL, { ...fields, constraint: 'privilege' }, { cause: error });
+  return undefined;
 }

@@ -4,3 +4,5 @@ export * from './rules';
 export * from './zod';
 export * from './errors';
 export * from './access';
+export * from './request';
+export * from './cursor';
