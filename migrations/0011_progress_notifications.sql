@@ -37,74 +37,65 @@ CREATE FUNCTION notification_read_retention_days() RETURNS integer LANGUAGE sql 
 SET search_path = pg_catalog, public, pg_temp AS $$ SELECT 90 $$;
 --> statement-breakpoint
 
--- Applies one statement's counted changes: parallel arrays of (rider, metric,
--- +1 or -1, the moment it counted, the check-in). Decrements apply first,
--- then the gains in time order, so the gain that takes a counter to an
--- achievement's goal is the one that unlocks it. Rows are upserted in
--- (user_id, metric) order: two statements that touch the same riders lock
--- their counters in the same order and cannot deadlock on them.
--- Internal: runs inside the check-in triggers, as the owner.
-CREATE FUNCTION rider_metrics_apply(
-  p_user_ids uuid[], p_metrics achievement_metric[], p_deltas integer[], p_moments timestamptz[], p_checkin_ids uuid[]
-) RETURNS void
+-- One statement's change to one rider's counter: the net delta, and the
+-- gains in time order (when each counted, and the check-in), so the gain
+-- that takes the counter to an achievement's goal is found by position.
+CREATE TYPE rider_metric_change AS (user_id uuid, metric achievement_metric, delta integer, moments timestamptz[], checkin_ids uuid[]);
+--> statement-breakpoint
+
+-- Applies one statement's changes, one per (rider, metric). Decrements
+-- count first, then the gains in order: an achievement whose goal lies in
+-- (value - gains, value] is reached by gain number goal - (value - gains),
+-- and unlocks with that gain's moment and check-in, unless the rider holds
+-- it already. Counters are locked in (user_id, metric) order: two statements
+-- that touch the same riders cannot deadlock on them. Internal: runs inside
+-- the check-in triggers, as the owner.
+CREATE FUNCTION rider_metrics_apply(p_changes rider_metric_change[]) RETURNS void
 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
-  WITH events AS (
-    SELECT e.user_id, e.metric, e.delta, e.moment, e.checkin_id
-      FROM unnest(p_user_ids, p_metrics, p_deltas, p_moments, p_checkin_ids) AS e(user_id, metric, delta, moment, checkin_id)
-  ),
-  totals AS (
-    SELECT user_id, metric, sum(delta)::integer AS delta FROM events GROUP BY user_id, metric HAVING sum(delta) <> 0
+  WITH changes AS (
+    SELECT c.user_id, c.metric, c.delta, c.moments, c.checkin_ids FROM unnest(p_changes) AS c WHERE c.delta <> 0 OR cardinality(c.moments) > 0
   ),
   -- Counters that exist are locked in key order, then moved; an upsert cannot
   -- carry a decrement (Postgres checks rider_metrics_value_ck on the row it
   -- proposes to insert, before it finds the conflict).
   locked AS (
-    SELECT m.user_id, m.metric FROM public.rider_metrics m JOIN totals t ON t.user_id = m.user_id AND t.metric = m.metric
+    SELECT m.user_id, m.metric FROM public.rider_metrics m JOIN changes c ON c.user_id = m.user_id AND c.metric = m.metric
      ORDER BY m.user_id, m.metric FOR UPDATE OF m
   ),
   moved AS (
-    UPDATE public.rider_metrics m SET value = m.value + t.delta
-      FROM totals t, locked l
-     WHERE l.user_id = t.user_id AND l.metric = t.metric AND m.user_id = t.user_id AND m.metric = t.metric
+    UPDATE public.rider_metrics m SET value = m.value + c.delta
+      FROM changes c JOIN locked l ON l.user_id = c.user_id AND l.metric = c.metric
+     WHERE m.user_id = c.user_id AND m.metric = c.metric
     RETURNING m.user_id, m.metric, m.value
   ),
   -- A rider's first count of a metric; a concurrent first count lands in ON CONFLICT.
   created AS (
     INSERT INTO public.rider_metrics AS m (user_id, metric, value)
-    SELECT t.user_id, t.metric, t.delta FROM totals t
-     WHERE t.delta > 0 AND NOT EXISTS (SELECT 1 FROM public.rider_metrics e WHERE e.user_id = t.user_id AND e.metric = t.metric)
-     ORDER BY t.user_id, t.metric
+    SELECT c.user_id, c.metric, c.delta FROM changes c
+     WHERE c.delta > 0 AND NOT EXISTS (SELECT 1 FROM public.rider_metrics e WHERE e.user_id = c.user_id AND e.metric = c.metric)
+     ORDER BY c.user_id, c.metric
     ON CONFLICT (user_id, metric) DO UPDATE SET value = m.value + excluded.value
     RETURNING m.user_id, m.metric, m.value
   ),
   applied AS (SELECT * FROM moved UNION ALL SELECT * FROM created),
-  gains AS (
-    SELECT e.user_id, e.metric, e.moment, e.checkin_id,
-           row_number() OVER (PARTITION BY e.user_id, e.metric ORDER BY e.moment, e.checkin_id) AS k,
-           count(*) OVER (PARTITION BY e.user_id, e.metric) AS n
-      FROM events e WHERE e.delta > 0
-  ),
   reached AS (
-    SELECT g.user_id, g.metric, g.moment, g.checkin_id, a.value - g.n + g.k AS value_then, a.value - g.n AS value_before
-      FROM gains g JOIN applied a ON a.user_id = g.user_id AND a.metric = g.metric
-  ),
-  -- The first gain at or past the goal: the one that reaches it, or (after a
-  -- goal was lowered below a rider's count) the next one.
-  unlocks AS (
-    SELECT r.user_id, ach.id AS achievement_id, ach.goal, r.moment, r.checkin_id
-      FROM reached r JOIN public.achievements ach ON ach.metric = r.metric
-     WHERE r.value_then = greatest(ach.goal, r.value_before + 1)
-       AND NOT EXISTS (SELECT 1 FROM public.user_achievements ua WHERE ua.user_id = r.user_id AND ua.achievement_id = ach.id)
+    SELECT c.user_id, a.id AS achievement_id, a.goal,
+           c.moments[a.goal - (ap.value - cardinality(c.moments))] AS moment,
+           c.checkin_ids[a.goal - (ap.value - cardinality(c.moments))] AS checkin_id
+      FROM changes c
+      JOIN applied ap ON ap.user_id = c.user_id AND ap.metric = c.metric
+      JOIN public.achievements a ON a.metric = c.metric AND a.goal > ap.value - cardinality(c.moments) AND a.goal <= ap.value
+     WHERE NOT EXISTS (SELECT 1 FROM public.user_achievements ua WHERE ua.user_id = c.user_id AND ua.achievement_id = a.id)
   ),
   unlocked AS (
     INSERT INTO public.user_achievements (user_id, achievement_id, goal, progress, unlocked_at, created_at)
-    SELECT user_id, achievement_id, goal, goal, moment, moment FROM unlocks ORDER BY user_id, achievement_id
+    SELECT user_id, achievement_id, goal, goal, moment, moment FROM reached ORDER BY user_id, achievement_id
     ON CONFLICT (user_id, achievement_id) DO NOTHING
-    RETURNING user_id, achievement_id, unlocked_at
   )
+  -- A concurrent unlock of the same achievement (the insert above then did
+  -- nothing) wrote its own notice, which this one meets in the unique index.
   INSERT INTO public.notifications (user_id, kind, achievement_id, checkin_id, created_at)
-  SELECT u.user_id, 'achievement_unlocked', u.achievement_id, x.checkin_id, u.unlocked_at
-    FROM unlocked u JOIN unlocks x ON x.user_id = u.user_id AND x.achievement_id = u.achievement_id
+  SELECT r.user_id, 'achievement_unlocked', r.achievement_id, r.checkin_id, r.moment FROM reached r
   ON CONFLICT (user_id, achievement_id) WHERE kind = 'achievement_unlocked' DO NOTHING
 $$;
 --> statement-breakpoint
@@ -116,23 +107,27 @@ $$;
 CREATE FUNCTION checkins_count_inserted() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
-  PERFORM public.rider_metrics_apply(array_agg(e.user_id), array_agg(e.metric), array_agg(e.delta), array_agg(e.moment), array_agg(e.checkin_id))
-    FROM (
-      SELECT n.user_id, 'checkins'::achievement_metric AS metric, 1 AS delta, n.created_at AS moment, n.id AS checkin_id
-        FROM new_rows n WHERE n.archived_at IS NULL
-      UNION ALL
-      SELECT n.user_id, 'landed', 1, n.created_at, n.id
-        FROM new_rows n WHERE n.archived_at IS NULL AND n.trick_status = 'landed'
-      UNION ALL
-      SELECT p.user_id, 'distinct_spots', 1, p.created_at, p.id
-        FROM (SELECT DISTINCT ON (n.user_id, n.spot_id) n.user_id, n.spot_id, n.created_at, n.id,
-                     count(*) OVER (PARTITION BY n.user_id, n.spot_id) AS added
-                FROM new_rows n WHERE n.archived_at IS NULL
-               ORDER BY n.user_id, n.spot_id, n.created_at, n.id) p
-       WHERE (SELECT count(*) FROM (SELECT 1 FROM public.checkins c
-                                     WHERE c.user_id = p.user_id AND c.spot_id = p.spot_id AND c.archived_at IS NULL
-                                     LIMIT p.added + 1) live) = p.added
-    ) e;
+  PERFORM public.rider_metrics_apply(ARRAY(
+    SELECT ROW(g.user_id, g.metric, g.gains, g.moments, g.checkin_ids)::public.rider_metric_change
+      FROM (
+        SELECT c.user_id, c.metric, count(*)::integer AS gains,
+               array_agg(c.created_at ORDER BY c.created_at, c.id) AS moments, array_agg(c.id ORDER BY c.created_at, c.id) AS checkin_ids
+          FROM (
+            SELECT n.user_id, 'checkins'::achievement_metric AS metric, n.created_at, n.id FROM new_rows n WHERE n.archived_at IS NULL
+            UNION ALL
+            SELECT n.user_id, 'landed', n.created_at, n.id FROM new_rows n WHERE n.archived_at IS NULL AND n.trick_status = 'landed'
+            UNION ALL
+            SELECT p.user_id, 'distinct_spots', p.created_at, p.id
+              FROM (SELECT DISTINCT ON (n.user_id, n.spot_id) n.user_id, n.spot_id, n.created_at, n.id,
+                           count(*) OVER (PARTITION BY n.user_id, n.spot_id) AS added
+                      FROM new_rows n WHERE n.archived_at IS NULL
+                     ORDER BY n.user_id, n.spot_id, n.created_at, n.id) p
+             WHERE (SELECT count(*) FROM (SELECT 1 FROM public.checkins c
+                                           WHERE c.user_id = p.user_id AND c.spot_id = p.spot_id AND c.archived_at IS NULL
+                                           LIMIT p.added + 1) live) = p.added
+          ) c
+         GROUP BY c.user_id, c.metric
+      ) g));
   RETURN NULL;
 END
 $$;
@@ -144,44 +139,48 @@ $$;
 CREATE FUNCTION checkins_count_updated() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
-  PERFORM public.rider_metrics_apply(array_agg(e.user_id), array_agg(e.metric), array_agg(e.delta), array_agg(e.moment), array_agg(e.checkin_id))
-    FROM (
-      WITH changed AS (
-        SELECT n.id, o.user_id AS old_user, n.user_id AS new_user,
-               o.archived_at IS NULL AS old_live, n.archived_at IS NULL AS new_live,
-               o.archived_at IS NULL AND o.trick_status = 'landed' AS old_landed,
-               n.archived_at IS NULL AND n.trick_status = 'landed' AS new_landed
-          FROM old_rows o JOIN new_rows n ON n.id = o.id
-      ),
-      pairs AS (
-        SELECT user_id, spot_id, sum(added)::integer AS added, sum(removed)::integer AS removed
-          FROM (SELECT n.user_id, n.spot_id, 1 AS added, 0 AS removed FROM new_rows n WHERE n.archived_at IS NULL
-                UNION ALL
-                SELECT o.user_id, o.spot_id, 0, 1 FROM old_rows o WHERE o.archived_at IS NULL) s
-         GROUP BY user_id, spot_id
-      ),
-      pair_change AS (
-        SELECT p.user_id, p.spot_id,
-               (live.n > 0)::integer - (live.n - p.added + p.removed > 0)::integer AS delta
-          FROM pairs p,
-               LATERAL (SELECT count(*)::integer AS n FROM (SELECT 1 FROM public.checkins c
-                          WHERE c.user_id = p.user_id AND c.spot_id = p.spot_id AND c.archived_at IS NULL
-                          LIMIT p.added + 1) l) live
-      )
-      SELECT old_user AS user_id, 'checkins'::achievement_metric AS metric, -1 AS delta, now() AS moment, id AS checkin_id
-        FROM changed WHERE old_live AND NOT (new_live AND new_user = old_user)
-      UNION ALL
-      SELECT new_user, 'checkins', 1, now(), id FROM changed WHERE new_live AND NOT (old_live AND new_user = old_user)
-      UNION ALL
-      SELECT old_user, 'landed', -1, now(), id FROM changed WHERE old_landed AND NOT (new_landed AND new_user = old_user)
-      UNION ALL
-      SELECT new_user, 'landed', 1, now(), id FROM changed WHERE new_landed AND NOT (old_landed AND new_user = old_user)
-      UNION ALL
-      SELECT pc.user_id, 'distinct_spots', pc.delta, now(),
-             (SELECT n.id FROM new_rows n WHERE n.user_id = pc.user_id AND n.spot_id = pc.spot_id AND n.archived_at IS NULL
-               ORDER BY n.created_at, n.id LIMIT 1)
-        FROM pair_change pc WHERE pc.delta <> 0
-    ) e;
+  PERFORM public.rider_metrics_apply(ARRAY(
+    SELECT ROW(e.user_id, e.metric, sum(e.delta)::integer,
+               coalesce(array_agg(now()) FILTER (WHERE e.delta > 0), '{}'),
+               coalesce(array_agg(e.checkin_id ORDER BY e.checkin_id) FILTER (WHERE e.delta > 0), '{}'))::public.rider_metric_change
+      FROM (
+        WITH changed AS (
+          SELECT n.id, o.user_id AS old_user, n.user_id AS new_user,
+                 o.archived_at IS NULL AS old_live, n.archived_at IS NULL AS new_live,
+                 o.archived_at IS NULL AND o.trick_status = 'landed' AS old_landed,
+                 n.archived_at IS NULL AND n.trick_status = 'landed' AS new_landed
+            FROM old_rows o JOIN new_rows n ON n.id = o.id
+        ),
+        pairs AS (
+          SELECT user_id, spot_id, sum(added)::integer AS added, sum(removed)::integer AS removed
+            FROM (SELECT n.user_id, n.spot_id, 1 AS added, 0 AS removed FROM new_rows n WHERE n.archived_at IS NULL
+                  UNION ALL
+                  SELECT o.user_id, o.spot_id, 0, 1 FROM old_rows o WHERE o.archived_at IS NULL) s
+           GROUP BY user_id, spot_id
+        ),
+        pair_change AS (
+          SELECT p.user_id, p.spot_id,
+                 (live.n > 0)::integer - (live.n - p.added + p.removed > 0)::integer AS delta
+            FROM pairs p,
+                 LATERAL (SELECT count(*)::integer AS n FROM (SELECT 1 FROM public.checkins c
+                            WHERE c.user_id = p.user_id AND c.spot_id = p.spot_id AND c.archived_at IS NULL
+                            LIMIT p.added + 1) l) live
+        )
+        SELECT old_user AS user_id, 'checkins'::achievement_metric AS metric, -1 AS delta, id AS checkin_id
+          FROM changed WHERE old_live AND NOT (new_live AND new_user = old_user)
+        UNION ALL
+        SELECT new_user, 'checkins', 1, id FROM changed WHERE new_live AND NOT (old_live AND new_user = old_user)
+        UNION ALL
+        SELECT old_user, 'landed', -1, id FROM changed WHERE old_landed AND NOT (new_landed AND new_user = old_user)
+        UNION ALL
+        SELECT new_user, 'landed', 1, id FROM changed WHERE new_landed AND NOT (old_landed AND new_user = old_user)
+        UNION ALL
+        SELECT pc.user_id, 'distinct_spots', pc.delta,
+               (SELECT n.id FROM new_rows n WHERE n.user_id = pc.user_id AND n.spot_id = pc.spot_id AND n.archived_at IS NULL
+                 ORDER BY n.created_at, n.id LIMIT 1)
+          FROM pair_change pc WHERE pc.delta <> 0
+      ) e
+     GROUP BY e.user_id, e.metric));
   RETURN NULL;
 END
 $$;
@@ -192,19 +191,19 @@ $$;
 CREATE FUNCTION checkins_count_deleted() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
-  PERFORM public.rider_metrics_apply(array_agg(e.user_id), array_agg(e.metric), array_agg(e.delta), array_agg(e.moment), array_agg(e.checkin_id))
-    FROM (
-      SELECT o.user_id, 'checkins'::achievement_metric AS metric, -1 AS delta, now() AS moment, o.id AS checkin_id
-        FROM old_rows o WHERE o.archived_at IS NULL
-      UNION ALL
-      SELECT o.user_id, 'landed', -1, now(), o.id
-        FROM old_rows o WHERE o.archived_at IS NULL AND o.trick_status = 'landed'
-      UNION ALL
-      SELECT p.user_id, 'distinct_spots', -1, now(), NULL::uuid
-        FROM (SELECT DISTINCT o.user_id, o.spot_id FROM old_rows o WHERE o.archived_at IS NULL) p
-       WHERE NOT EXISTS (SELECT 1 FROM public.checkins c WHERE c.user_id = p.user_id AND c.spot_id = p.spot_id AND c.archived_at IS NULL)
-    ) e
-   WHERE EXISTS (SELECT 1 FROM public.users u WHERE u.id = e.user_id);
+  PERFORM public.rider_metrics_apply(ARRAY(
+    SELECT ROW(e.user_id, e.metric, -count(*)::integer, '{}'::timestamptz[], '{}'::uuid[])::public.rider_metric_change
+      FROM (
+        SELECT o.user_id, 'checkins'::achievement_metric AS metric FROM old_rows o WHERE o.archived_at IS NULL
+        UNION ALL
+        SELECT o.user_id, 'landed' FROM old_rows o WHERE o.archived_at IS NULL AND o.trick_status = 'landed'
+        UNION ALL
+        SELECT p.user_id, 'distinct_spots'
+          FROM (SELECT DISTINCT o.user_id, o.spot_id FROM old_rows o WHERE o.archived_at IS NULL) p
+         WHERE NOT EXISTS (SELECT 1 FROM public.checkins c WHERE c.user_id = p.user_id AND c.spot_id = p.spot_id AND c.archived_at IS NULL)
+      ) e
+     WHERE EXISTS (SELECT 1 FROM public.users u WHERE u.id = e.user_id)
+     GROUP BY e.user_id, e.metric));
   RETURN NULL;
 END
 $$;
@@ -393,7 +392,9 @@ $$;
 
 ALTER FUNCTION notification_read_retention_days() OWNER TO skatehubba_owner;
 --> statement-breakpoint
-ALTER FUNCTION rider_metrics_apply(uuid[], achievement_metric[], integer[], timestamptz[], uuid[]) OWNER TO skatehubba_owner;
+ALTER TYPE rider_metric_change OWNER TO skatehubba_owner;
+--> statement-breakpoint
+ALTER FUNCTION rider_metrics_apply(rider_metric_change[]) OWNER TO skatehubba_owner;
 --> statement-breakpoint
 ALTER FUNCTION checkins_count_inserted() OWNER TO skatehubba_owner;
 --> statement-breakpoint
@@ -409,7 +410,7 @@ ALTER FUNCTION recompute_progress(uuid) OWNER TO skatehubba_owner;
 --> statement-breakpoint
 ALTER FUNCTION prune_notifications() OWNER TO skatehubba_owner;
 --> statement-breakpoint
-REVOKE ALL ON FUNCTION notification_read_retention_days(), rider_metrics_apply(uuid[], achievement_metric[], integer[], timestamptz[], uuid[]),
+REVOKE ALL ON FUNCTION notification_read_retention_days(), rider_metrics_apply(rider_metric_change[]),
   checkins_count_inserted(), checkins_count_updated(), checkins_count_deleted(), notifications_count_inserted(),
   notifications_count_changed(), recompute_progress(uuid), prune_notifications() FROM PUBLIC;
 --> statement-breakpoint
