@@ -1,5 +1,24 @@
 import { fileURLToPath } from 'node:url';
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+/**
+ * The export condition under which every workspace package resolves to its
+ * TypeScript source (`"@skatehubba/source": "./src/index.ts"` in each
+ * package.json); without it a package resolves to its built `dist/`, which is
+ * for consumers outside the workspace (README, "Using the packages outside
+ * this workspace"). tsconfig.base.json sets it for TypeScript, the Nx targets
+ * and npm scripts pass `--conditions` to Node, and this config sets it for
+ * vite's resolver and for every Node process a test starts (NODE_OPTIONS).
+ */
+export const SOURCE_CONDITION = '@skatehubba/source';
+
+/** Vite's resolver and the Node processes tests spawn resolve workspace packages to their source. */
+export const workspaceSource = {
+  resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
+  test: { env: { NODE_OPTIONS: [process.env.NODE_OPTIONS, `--conditions=${SOURCE_CONDITION}`].filter(Boolean).join(' ') } },
+} satisfies ViteUserConfig;
 
 // Loaded by each project's vitest.config.ts through a relative import: vite
 // bundles config files and leaves workspace packages external, which Node
@@ -25,13 +44,24 @@ export function dataLayerVitestConfig(projectDir: string): ViteUserConfig {
     testTimeout: 30_000,
     hookTimeout: 120_000,
   };
-  const engine = (name: EngineName) => ({ test: { ...integration, name, provide: { engine: name } } });
+  // Inline projects do not inherit the root config: each gets the source resolution itself.
+  const engine = (name: EngineName) => ({
+    ...workspaceSource,
+    test: { ...workspaceSource.test, ...integration, name, provide: { engine: name } },
+  });
   const selected = selectedEngines();
   return defineConfig({
     test: {
       passWithNoTests: false,
       projects: [
-        ...(selected.unit ? [{ test: { root, name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts'] } }] : []),
+        ...(selected.unit
+          ? [
+              {
+                ...workspaceSource,
+                test: { ...workspaceSource.test, root, name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts'] },
+              },
+            ]
+          : []),
         ...selected.engines.map(engine),
       ],
     },
@@ -42,14 +72,15 @@ type EngineName = 'pglite' | 'postgres' | 'neon-ws' | 'neon-http';
 
 /**
  * Which engines run. By default: unit tests, PGlite, and the Postgres server
- * when DATABASE_URL is set. SKATEHUBBA_TEST_ENGINES (comma-separated) picks
+ * when DATABASE_URL (or DATABASE_URL_UNPOOLED) is set. SKATEHUBBA_TEST_ENGINES (comma-separated) picks
  * integration engines explicitly and leaves unit tests out; `npm run
  * test:neon` sets it to `neon-ws,neon-http` (both need DATABASE_URL: the Neon
  * drivers reach that server through loopback helpers in libs/testing/src/neon).
  */
 function selectedEngines(): { unit: boolean; engines: EngineName[] } {
   const explicit = process.env.SKATEHUBBA_TEST_ENGINES;
-  if (!explicit) return { unit: true, engines: process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'] };
+  const server = process.env.DATABASE_URL || process.env.DATABASE_URL_UNPOOLED;
+  if (!explicit) return { unit: true, engines: server ? ['pglite', 'postgres'] : ['pglite'] };
   const known: EngineName[] = ['pglite', 'postgres', 'neon-ws', 'neon-http'];
   const engines = explicit.split(',').map((e) => e.trim()) as EngineName[];
   const unknown = engines.filter((e) => !known.includes(e));

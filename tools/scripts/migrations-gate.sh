@@ -15,7 +15,9 @@ scratch="tmp/migrations-gate-$$"  # relative: drizzle-kit prefixes "./" to --out
 mkdir -p "$scratch"
 trap 'rm -rf "$scratch"' EXIT
 cp -R migrations/. "$scratch/"
-out=$(npx drizzle-kit generate --dialect=postgresql --schema=./libs/db/src/schema.ts --out="$scratch" </dev/null 2>&1) \
+# drizzle-kit loads the schema's TypeScript itself: the source condition makes the
+# workspace packages resolve to src/ (without it, to a dist/ that may be stale or missing).
+out=$(NODE_OPTIONS="${NODE_OPTIONS:-} --conditions=@skatehubba/source" npx drizzle-kit generate --dialect=postgresql --schema=./libs/db/src/schema.ts --out="$scratch" </dev/null 2>&1) \
   || { echo "$out"; echo "drizzle-kit generate failed"; exit 1; }
 if ! grep -q "No schema changes" <<<"$out"; then
   echo "$out"

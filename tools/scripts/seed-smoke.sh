@@ -5,7 +5,7 @@
 # stop as Ctrl-C does; and one refused run, which must exit non-zero through Nx.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-unset DATABASE_URL  # the embedded default, whatever the caller's shell has
+unset DATABASE_URL DATABASE_URL_UNPOOLED  # the embedded default, whatever the caller's shell has
 export NX_DAEMON=${NX_DAEMON:-false} NX_TUI=${NX_TUI:-false}
 port=5499
 url="postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable"

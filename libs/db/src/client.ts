@@ -4,13 +4,25 @@ import { drizzle as drizzleNeonHttp, type NeonHttpDatabase } from 'drizzle-orm/n
 import { drizzle as drizzleNeonWs, type NeonDatabase } from 'drizzle-orm/neon-serverless';
 import { drizzle as drizzleNodePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import ws from 'ws';
 import { DataDirOpenError, lockDataDir, readPgVersion, type DataDirLock } from './data-dir';
 import * as schema from './schema';
+import { databaseUrls } from './urls';
 
 export type Schema = typeof schema;
-export type SkateHubbaDb = PgliteDatabase<Schema> | NodePgDatabase<Schema> | NeonDatabase<Schema> | NeonHttpDatabase<Schema>;
+/**
+ * The SkateHubba database whichever driver serves it: what every flow takes
+ * (`PgDatabase<PgQueryResultHKT, ...>`), with the relational query API of the
+ * whole schema. A handle whose driver is known only at run time
+ * (`createDb()` with no options, `DbHandle`) types its `db` as this one type,
+ * not as a union of the drivers' types: a union makes `tx` in
+ * `asRider(db, id, (tx) => tx.insert(...))` a union too, whose result types
+ * disagree (TS2322). Raw `execute()` results are driver-shaped: read them
+ * with `rowsOf()` (`@skatehubba/schema-kit`).
+ */
+export type SkateHubbaDb = PgDatabase<PgQueryResultHKT, Schema>;
 
 /**
  * Which driver where:
@@ -29,11 +41,11 @@ export type DbOptions =
    */
   | { driver: 'pglite'; dataDir?: string }
   /** A Postgres server over TCP (servers, tools, CI). */
-  | { driver: 'node-postgres'; url: string; max?: number }
+  | { driver: 'node-postgres'; url: string; max?: number; replicas?: string[] }
   /** Neon over WebSockets; `local` points the driver at a loopback bridge instead of Neon's proxy. */
-  | { driver: 'neon-serverless'; url: string; max?: number; local?: LocalNeon }
+  | { driver: 'neon-serverless'; url: string; max?: number; local?: LocalNeon; replicas?: string[] }
   /** Neon over HTTP; `local` points the driver at a loopback /sql endpoint. */
-  | { driver: 'neon-http'; url: string; local?: LocalNeon };
+  | { driver: 'neon-http'; url: string; local?: LocalNeon; replicas?: string[] };
 
 /** Addresses of Neon stand-ins on loopback (`@skatehubba/testing`, src/neon), for tests against a local server. */
 export interface LocalNeon {
@@ -43,34 +55,168 @@ export interface LocalNeon {
   fetchEndpoint?: string;
 }
 
-export interface PgliteHandle {
+/**
+ * What every handle offers, whichever driver: the primary by default, and
+ * replicas only where the caller says a read may be stale.
+ *
+ * `replicas` in the options (or `DATABASE_URL_REPLICAS` for `createDb()`
+ * with no options) lists read replica URLs; reads are spread over them round
+ * robin. Routing, and why the primary is the default:
+ *  - `db`: the primary. Every write, and every read that must see what was
+ *    just written (read-your-writes). Code that does not choose gets this.
+ *  - `replica`: reads that may be stale by the replicas' lag (feeds,
+ *    leaderboards, spots near me). Read-only: drizzle's `insert()`, `update()`
+ *    and `delete()` throw `ReplicaWriteError` at once, and its transactions
+ *    (`asRider()`, `asAnonymous()` on it) run `READ ONLY` on the replica, so
+ *    a write inside one fails there (25006) as it would on a standby. With
+ *    no replica configured it reads the primary, under the same rules, so
+ *    code written for replicas behaves the same on one server.
+ *  - `forRequest()`: one request's pair. Its `replica` reads a replica until
+ *    the request writes through its `db`, and the primary after that, so a
+ *    read that follows the request's own write sees it.
+ */
+export interface DbRouting<D> {
+  /** The primary: writes, and reads that must see the latest writes. The default. */
+  db: D;
+  /** Reads that may be stale: a replica (round robin), or the primary when none is configured. Writes are refused. */
+  replica: D;
+  /** How many replica URLs `replica` spreads reads over; 0 means it reads the primary. */
+  replicaCount: number;
+  /** A request's own `db` and `replica`: its `replica` turns to the primary once the request has written through `db`. */
+  forRequest(): RequestDb<D>;
+}
+
+/**
+ * One request's view (`handle.forRequest()`). Anything through `db` but a
+ * `select()` or relational query (`insert`, `update`, `delete`, `execute`,
+ * `transaction`, so `asRider()`, `withActor()` and every flow) counts as a
+ * write: from then on `replica` reads the primary.
+ */
+export interface RequestDb<D> {
+  db: D;
+  replica: D;
+  /** Whether the request has written through `db` (then `replica` reads the primary). */
+  readonly wrote: boolean;
+}
+
+export interface PgliteHandle extends DbRouting<PgliteDatabase<Schema>> {
   driver: 'pglite';
-  db: PgliteDatabase<Schema>;
   client: PGlite;
   /** Releases the data folder's lock too. */
   close(): Promise<void>;
   /** The data folder's lock, when the database lives in a folder (see `lockDataDir()`). */
   lock?: DataDirLock;
 }
-export interface NodePgHandle {
+export interface NodePgHandle extends DbRouting<NodePgDatabase<Schema>> {
   driver: 'node-postgres';
-  db: NodePgDatabase<Schema>;
   client: pg.Pool;
+  /** One pool per replica URL, in the order given. */
+  replicaClients: pg.Pool[];
   close(): Promise<void>;
 }
-export interface NeonServerlessHandle {
+export interface NeonServerlessHandle extends DbRouting<NeonDatabase<Schema>> {
   driver: 'neon-serverless';
-  db: NeonDatabase<Schema>;
   client: NeonPool;
+  replicaClients: NeonPool[];
   close(): Promise<void>;
 }
-export interface NeonHttpHandle {
+export interface NeonHttpHandle extends DbRouting<NeonHttpDatabase<Schema>> {
   driver: 'neon-http';
-  db: NeonHttpDatabase<Schema>;
   client: NeonQueryFunction<false, false>;
+  replicaClients: NeonQueryFunction<false, false>[];
   close(): Promise<void>;
 }
-export type DbHandle = PgliteHandle | NodePgHandle | NeonServerlessHandle | NeonHttpHandle;
+/** A driver's handle with `db`, `replica` and `forRequest()` typed as the one driver-agnostic `SkateHubbaDb`. */
+export type AnyDriver<H extends DbRouting<unknown>> = Omit<H, keyof DbRouting<unknown>> & DbRouting<SkateHubbaDb>;
+/**
+ * A handle on any driver, told apart by `driver` (which narrows `client`);
+ * `db` is `SkateHubbaDb` on every one. Each driver's own handle (`NodePgHandle`
+ * ...) is one, with its driver's precise `db` type.
+ */
+export type DbHandle = AnyDriver<PgliteHandle> | AnyDriver<NodePgHandle> | AnyDriver<NeonServerlessHandle> | AnyDriver<NeonHttpHandle>;
+/** What `createDb()` with no options opens: `DATABASE_URL` through node-postgres, or an in-memory PGlite. */
+export type DefaultDbHandle = AnyDriver<PgliteHandle> | AnyDriver<NodePgHandle>;
+
+/**
+ * Thrown by a write through the replica path (`handle.replica.insert()` ...),
+ * before anything is sent: a replica cannot take it, and a write that
+ * succeeded only because no replica is configured would fail in production.
+ */
+export class ReplicaWriteError extends Error {
+  constructor(readonly method: string) {
+    super(
+      `replica.${method}(): the replica path is for reads that may be stale and takes no writes; write through handle.db (the primary), and read what the request wrote there too (or through handle.forRequest())`,
+    );
+    this.name = 'ReplicaWriteError';
+  }
+}
+
+/** drizzle's write builders: refused on the replica path. */
+const REPLICA_REFUSED = new Set<PropertyKey>(['insert', 'update', 'delete', 'refreshMaterializedView']);
+/** Everything through a request's `db` that may write; `select()`, `$count()`, `query` and `$with()` do not count. */
+const REQUEST_WRITES = new Set<PropertyKey>(['insert', 'update', 'delete', 'execute', 'transaction', 'batch', 'refreshMaterializedView']);
+
+type TransactionConfig = { accessMode?: 'read only' | 'read write' } & Record<string, unknown>;
+type Routable = object & { transaction(fn: (tx: never) => Promise<unknown>, config?: never): Promise<unknown> };
+
+/**
+ * The replica path over `sources` (the replicas, or the primary when there
+ * are none): each use picks the next source, round robin; writes are
+ * refused; transactions are READ ONLY.
+ */
+function replicaPath<D extends object>(sources: D[]): D {
+  let next = 0;
+  return new Proxy(sources[0]!, {
+    get(_target, property) {
+      if (REPLICA_REFUSED.has(property)) {
+        return () => {
+          throw new ReplicaWriteError(String(property));
+        };
+      }
+      const source = sources[next++ % sources.length]! as D & Routable;
+      if (property === 'transaction') {
+        return (fn: (tx: never) => Promise<unknown>, config?: TransactionConfig) =>
+          source.transaction(fn, { ...config, accessMode: 'read only' } as never);
+      }
+      const value: unknown = Reflect.get(source, property, source);
+      return typeof value === 'function' ? value.bind(source) : value;
+    },
+  });
+}
+
+function routing<D extends object>(primary: D, replicas: D[]): DbRouting<D> {
+  // The primary under the replica path's rules: a request's replica reads after its first write.
+  const primaryReads = replicaPath([primary]);
+  const replica = replicas.length ? replicaPath(replicas) : primaryReads;
+  return {
+    db: primary,
+    replica,
+    replicaCount: replicas.length,
+    forRequest() {
+      let wrote = false;
+      const db = new Proxy(primary, {
+        get(target, property, receiver) {
+          if (REQUEST_WRITES.has(property)) wrote = true;
+          return Reflect.get(target, property, receiver);
+        },
+      });
+      const reads = new Proxy(replica, {
+        get(_target, property) {
+          const source = wrote ? primaryReads : replica;
+          const value: unknown = Reflect.get(source, property, source);
+          return typeof value === 'function' ? value.bind(source) : value;
+        },
+      });
+      return {
+        db,
+        replica: reads,
+        get wrote() {
+          return wrote;
+        },
+      };
+    },
+  };
+}
 
 // Node 20 has no global WebSocket; the Neon Pool needs a constructor.
 neonConfig.webSocketConstructor ??= ws;
@@ -105,22 +251,28 @@ export function reportIdleError(error: Error & { code?: string }) {
 
 /**
  * Opens the SkateHubba database on one of the supported drivers. With no
- * options: `DATABASE_URL` if set (node-postgres), otherwise an in-memory PGlite.
+ * options: `DATABASE_URL` if set (node-postgres; app traffic, so on Neon the
+ * pooled URL) with the replicas of `DATABASE_URL_REPLICAS`, otherwise an
+ * in-memory PGlite. Migrations and the seed take the direct URL instead
+ * (`databaseUrls().direct`); see `migrateDb()`.
  */
 export async function createDb(options: Extract<DbOptions, { driver: 'pglite' }>): Promise<PgliteHandle>;
 export async function createDb(options: Extract<DbOptions, { driver: 'node-postgres' }>): Promise<NodePgHandle>;
 export async function createDb(options: Extract<DbOptions, { driver: 'neon-serverless' }>): Promise<NeonServerlessHandle>;
 export async function createDb(options: Extract<DbOptions, { driver: 'neon-http' }>): Promise<NeonHttpHandle>;
+export async function createDb(): Promise<DefaultDbHandle>;
 export async function createDb(options?: DbOptions): Promise<DbHandle>;
 export async function createDb(options?: DbOptions): Promise<DbHandle> {
+  const urls = databaseUrls();
   const opts: DbOptions =
-    options ?? (process.env.DATABASE_URL ? { driver: 'node-postgres', url: process.env.DATABASE_URL } : { driver: 'pglite' });
+    options ?? (urls.app ? { driver: 'node-postgres', url: urls.app, replicas: urls.replicas } : { driver: 'pglite' });
   switch (opts.driver) {
     case 'pglite': {
       if (!opts.dataDir) {
         const client = new PGlite();
         await client.waitReady;
-        return { driver: 'pglite', client, db: drizzlePglite(client, { schema }), close: () => client.close() };
+        const db = drizzlePglite(client, { schema });
+        return { driver: 'pglite', client, ...routing(db, []), close: () => client.close() };
       }
       const lock = await lockDataDir(opts.dataDir);
       let client: PGlite;
@@ -138,27 +290,60 @@ export async function createDb(options?: DbOptions): Promise<DbHandle> {
           await lock.release();
         }
       };
-      return { driver: 'pglite', client, db: drizzlePglite(client, { schema }), close, lock };
+      return { driver: 'pglite', client, ...routing(drizzlePglite(client, { schema }), []), close, lock };
     }
     case 'node-postgres': {
-      const client = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10 });
-      client.on('error', reportIdleError);
-      // A checked-out connection that the server ends between queries emits on
-      // the client, not the pool; the caller's next query fails with the cause.
-      client.on('connect', (connection) => connection.on('error', reportIdleError));
-      return { driver: 'node-postgres', client, db: drizzleNodePg(client, { schema }), close: () => client.end() };
+      const open = (url: string) => {
+        const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+        pool.on('error', reportIdleError);
+        // A checked-out connection that the server ends between queries emits on
+        // the client, not the pool; the caller's next query fails with the cause.
+        pool.on('connect', (connection) => connection.on('error', reportIdleError));
+        return pool;
+      };
+      const client = open(opts.url);
+      const replicaClients = (opts.replicas ?? []).map(open);
+      const db = drizzleNodePg(client, { schema });
+      const replicas = replicaClients.map((replica) => drizzleNodePg(replica, { schema }));
+      return {
+        driver: 'node-postgres',
+        client,
+        replicaClients,
+        ...routing(db, replicas),
+        close: async () => {
+          await Promise.all([client, ...replicaClients].map((pool) => pool.end()));
+        },
+      };
     }
     case 'neon-serverless': {
       useLocalNeon(opts.local);
-      const client = new NeonPool({ connectionString: opts.url, max: opts.max ?? 10 });
-      client.on('error', reportIdleError);
-      client.on('connect', (connection: NeonClient) => connection.on('error', reportIdleError));
-      return { driver: 'neon-serverless', client, db: drizzleNeonWs({ client, schema }), close: () => client.end() };
+      const open = (url: string) => {
+        const pool = new NeonPool({ connectionString: url, max: opts.max ?? 10 });
+        pool.on('error', reportIdleError);
+        pool.on('connect', (connection: NeonClient) => connection.on('error', reportIdleError));
+        return pool;
+      };
+      const client = open(opts.url);
+      const replicaClients = (opts.replicas ?? []).map(open);
+      const db = drizzleNeonWs({ client, schema });
+      const replicas = replicaClients.map((replica) => drizzleNeonWs({ client: replica, schema }));
+      return {
+        driver: 'neon-serverless',
+        client,
+        replicaClients,
+        ...routing(db, replicas),
+        close: async () => {
+          await Promise.all([client, ...replicaClients].map((pool) => pool.end()));
+        },
+      };
     }
     case 'neon-http': {
       useLocalNeon(opts.local);
       const client = neon(opts.url);
-      return { driver: 'neon-http', client, db: drizzleNeonHttp({ client, schema }), close: async () => undefined };
+      const replicaClients = (opts.replicas ?? []).map((url) => neon(url));
+      const db = drizzleNeonHttp({ client, schema });
+      const replicas = replicaClients.map((replica) => drizzleNeonHttp({ client: replica, schema }));
+      return { driver: 'neon-http', client, replicaClients, ...routing(db, replicas), close: async () => undefined };
     }
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { is } from 'drizzle-orm';
@@ -8,7 +8,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { emptyDatabaseTarget, hasSessions, ignoreServerShutdown, randomSuffix, withDatabase, withUser } from '@skatehubba/testing';
 import { createDb, type DbHandle } from './client';
-import { MIGRATIONS_FOLDER, migrateDb } from './migrate';
+import { MIGRATION_LOCK_TIMEOUT, MIGRATIONS_FOLDER, migrateDb } from './migrate';
 import * as schema from './schema';
 
 // Integration: the committed migrations apply from zero through migrateDb()
@@ -132,6 +132,42 @@ describe(`migrations on ${engine}`, () => {
     await migrateDb(handle);
     // A pooled connection handed back after migrating must not keep the 10 s lock_timeout.
     expect(await query(handle, 'SHOW lock_timeout')).toEqual([{ lock_timeout: '0' }]);
+  });
+
+  // Behind a transaction pooler a session-level SET and the migrator's
+  // transaction may run on different server connections: the timeout must be
+  // set inside that transaction. A migration records what it runs under.
+  it.skipIf(!hasSessions())("run under the 10 s lock timeout, set inside the migrator's own transaction", async () => {
+    const handle = await emptyDatabase();
+    const folder = await mkdtemp(join(tmpdir(), 'skatehubba-lock-probe-'));
+    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    await mkdir(join(folder, 'meta'));
+    const entry = { idx: 0, version: '7', when: Date.now(), tag: '0000_lock_probe', breakpoints: true };
+    await writeFile(join(folder, 'meta', '_journal.json'), JSON.stringify({ version: '7', dialect: 'postgresql', entries: [entry] }));
+    await writeFile(
+      join(folder, '0000_lock_probe.sql'),
+      "CREATE TABLE lock_probe AS SELECT current_setting('lock_timeout') AS lock_timeout, txid_current()::text AS txid;",
+    );
+    await migrateDb(handle, folder);
+    const [probe] = await query<{ lock_timeout: string; same_transaction: boolean }>(
+      handle,
+      `SELECT lock_timeout, txid = (SELECT xmin::text FROM drizzle.__drizzle_migrations ORDER BY id DESC LIMIT 1) AS same_transaction FROM lock_probe`,
+    );
+    expect(probe).toEqual({ lock_timeout: MIGRATION_LOCK_TIMEOUT, same_transaction: true });
+    expect(await query(handle, 'SHOW lock_timeout')).toEqual([{ lock_timeout: '0' }]);
+  });
+
+  it.runIf(engine !== 'pglite')("refuse Neon's pooled endpoint by its host name, before connecting", async () => {
+    const url = 'postgres://neondb_owner:secret@ep-quiet-river-123456-pooler.eu-central-1.aws.neon.tech/neondb?sslmode=require';
+    // No connection is opened: the host name alone decides.
+    const handle = await createDb({ driver: engine === 'neon-ws' ? 'neon-serverless' : 'node-postgres', url, max: 1 });
+    try {
+      await expect(migrateDb(handle)).rejects.toThrow(
+        "migrateDb: refusing to migrate through a connection pooler: ep-quiet-river-123456-pooler.eu-central-1.aws.neon.tech/neondb is Neon's pooled endpoint (-pooler in its host name). Migrations run DDL in one transaction across every pending file and belong on a session of their own, not on the pooler that serves the API's short requests. Migrate on the direct URL (DATABASE_URL_UNPOOLED, here postgres://neondb_owner:***@ep-quiet-river-123456.eu-central-1.aws.neon.tech/neondb?sslmode=require).",
+      );
+    } finally {
+      await handle.close();
+    }
   });
 
   // On Neon the migrations run as neondb_owner: it owns the database and may

@@ -40,12 +40,20 @@ export interface TestDatabase<S extends Record<string, unknown>> {
   query<R = Record<string, unknown>>(statement: SQL | string): Promise<R[]>;
   /**
    * A second, independent connection to the same database (for races and raw
-   * sessions), as `login` (default admin). Another login needs a server:
-   * PGlite has one superuser session.
+   * sessions), as `login` (default admin), on the direct URL: a session of
+   * its own, never through the pooler. Another login needs a server: PGlite
+   * has one superuser session.
    */
   connect(
     login?: TestLogin,
   ): Promise<{ query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>; close(): Promise<void> }>;
+  /**
+   * This file's database as a URL for `login` (default admin): `direct`, the
+   * server itself, or `pooled`, the URL the app connections (`db`, `app`)
+   * take: the pooler when DATABASE_URL_UNPOOLED and DATABASE_URL name
+   * different endpoints, else the server too. Server engines only.
+   */
+  url(login?: TestLogin, via?: 'direct' | 'pooled'): string;
   close(): Promise<void>;
 }
 
@@ -79,19 +87,25 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
           close: async () => undefined,
         };
       },
+      url() {
+        throw new Error('PGlite runs in this process and has no URL: mark the test to run on a server engine');
+      },
       close: () => client.close(),
     };
   }
 
   const baseUrl = inject('postgresUrl');
+  const pooledBaseUrl = inject('postgresPooledUrl');
   const template = inject('postgresTemplate');
   const name = `skatehubba_test_${randomSuffix()}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   admin.on('error', ignoreServerShutdown);
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`);
-  const url = withDatabase(baseUrl, name);
-  const urlAs = (login: TestLogin) => (login === 'admin' ? url : withUser(url, LOGINS[login]));
+  await cloneTemplate(admin, name, template);
+  const urls = { direct: withDatabase(baseUrl, name), pooled: withDatabase(pooledBaseUrl, name) };
+  // App connections through the pooler (when there is one); sessions direct.
+  const urlAs = (login: TestLogin, via: 'direct' | 'pooled' = 'pooled') =>
+    login === 'admin' ? urls[via] : withUser(urls[via], LOGINS[login]);
   const drop = async () => {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
@@ -101,7 +115,7 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
 
   if (engine === 'neon-http') {
     useLocalNeon();
-    const client = neon(url);
+    const client = neon(urlAs('admin'));
     const db = drizzleNeonHttp({ client, schema });
     const app = drizzleNeonHttp({ client: neon(urlAs('app')), schema });
     return {
@@ -116,24 +130,15 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
       async connect() {
         throw new Error('neon-http has no sessions (each query is one HTTP request): mark the test it.skipIf(!hasSessions())');
       },
+      url: (login = 'admin', via = 'direct') => urlAs(login, via),
       close: drop,
     };
   }
 
   // postgres and neon-ws: @neondatabase/serverless's Pool and Client are
   // node-postgres subclasses (over a WebSocket), so one code path serves both.
-  if (engine === 'neon-ws') useLocalNeon();
-  const Pool = (engine === 'neon-ws' ? NeonPool : pg.Pool) as typeof pg.Pool;
   const Client = (engine === 'neon-ws' ? NeonClient : pg.Client) as typeof pg.Client;
-  const openPool = (login: TestLogin) => {
-    const pool = new Pool({ connectionString: urlAs(login), max: 20 });
-    pool.on('connect', (client) => client.on('error', ignoreServerShutdown));
-    pool.on('error', ignoreServerShutdown);
-    const db = (engine === 'neon-ws'
-      ? drizzleNeonWs({ client: pool as unknown as NeonPool, schema })
-      : drizzleNodePg({ client: pool, schema })) as unknown as PgDatabase<PgQueryResultHKT, S>;
-    return { pool, db };
-  };
+  const openPool = (login: TestLogin) => enginePool(schema, urlAs(login), { max: 20 });
   const { pool, db } = openPool('admin');
   // pg pools connect on first use: a file that never uses `app` opens no connection.
   const app = openPool('app');
@@ -146,7 +151,7 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
       return ((await db.execute(statement)) as unknown as { rows: R[] }).rows;
     },
     async connect(login: TestLogin = 'admin') {
-      const client = new Client({ connectionString: urlAs(login) });
+      const client = new Client({ connectionString: urlAs(login, 'direct') });
       client.on('error', ignoreServerShutdown);
       await client.connect();
       return {
@@ -154,11 +159,60 @@ export async function openTestDatabase<S extends Record<string, unknown>>(schema
         close: () => client.end(),
       };
     },
+    url: (login = 'admin', via = 'direct') => urlAs(login, via),
     async close() {
       await Promise.all([pool.end(), app.pool.end()]);
       await drop();
     },
   };
+}
+
+/**
+ * A pool and drizzle over it on this run's server engine's driver, to any
+ * URL: node-postgres for `postgres`, the Neon WebSocket Pool through the
+ * run's loopback bridge for `neon-ws` (the Neon Pool and Client are
+ * node-postgres subclasses over a WebSocket, so one code path serves both).
+ * For tests that open their own connections, e.g. through a pooler of
+ * their own; `end()` closes the pool.
+ */
+export function enginePool<S extends Record<string, unknown>>(
+  schema: S,
+  url: string,
+  { max }: { max: number },
+): { pool: pg.Pool; db: PgDatabase<PgQueryResultHKT, S>; end(): Promise<void> } {
+  const engine = inject('engine');
+  if (engine !== 'postgres' && engine !== 'neon-ws') throw new Error(`enginePool needs a server engine with sessions, not ${engine}`);
+  if (engine === 'neon-ws') useLocalNeon();
+  const Pool = (engine === 'neon-ws' ? NeonPool : pg.Pool) as typeof pg.Pool;
+  const pool = new Pool({ connectionString: url, max });
+  pool.on('connect', (client) => client.on('error', ignoreServerShutdown));
+  pool.on('error', ignoreServerShutdown);
+  const db = (engine === 'neon-ws'
+    ? drizzleNeonWs({ client: pool as unknown as NeonPool, schema })
+    : drizzleNodePg({ client: pool, schema })) as unknown as PgDatabase<PgQueryResultHKT, S>;
+  return { pool, db, end: () => pool.end() };
+}
+
+/**
+ * CREATE DATABASE ... TEMPLATE, on the direct connection. It fails while any
+ * session is connected to the template (55006); the harness never connects
+ * to it after migrating, so such a session is someone else's: the message
+ * names it.
+ */
+async function cloneTemplate(admin: pg.Client, name: string, template: string): Promise<void> {
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template} STRATEGY FILE_COPY`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '55006') throw error;
+    const { rows } = await admin.query<{ who: string }>(
+      "SELECT format('%s from %s:%s (%s)', usename, client_addr, client_port, coalesce(nullif(application_name, ''), 'no application_name')) AS who FROM pg_stat_activity WHERE datname = $1",
+      [template],
+    );
+    throw new Error(
+      `cannot clone the migrated template ${template}: connected to it: ${rows.map((r) => r.who).join('; ') || 'a session that has just left'}. A pooler that served the template keeps its server connection open; the harness creates, migrates and clones databases on DATABASE_URL_UNPOOLED (the direct URL), so point nothing else at the template.`,
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -6,7 +6,9 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../../migrations', im
 
 /**
  * - pglite: in-process, one connection.
- * - postgres: the server at DATABASE_URL through node-postgres.
+ * - postgres: the server at DATABASE_URL through node-postgres (app
+ *   connections through the pooler when DATABASE_URL_UNPOOLED names the
+ *   server and DATABASE_URL a pooler in front of it: see `serverUrls()`).
  * - neon-ws: the same server through @neondatabase/serverless's WebSocket Pool.
  * - neon-http: the same server through neon() over HTTP (no sessions).
  */
@@ -17,13 +19,31 @@ declare module 'vitest' {
     engine: EngineName;
     /** pglite: path of the migrated data dir dump that every test file loads. */
     pgliteSnapshot: string;
-    /** postgres: server URL (any database) and the migrated template to clone per file. */
+    /**
+     * Server engines: the direct URL (any database), where the harness creates,
+     * migrates, clones and drops databases and opens sessions (`t.connect()`);
+     * the migrated template to clone per file; and the URL app connections
+     * take (`t.db`, `t.app`): the pooler, or the direct URL when there is none.
+     */
     postgresUrl: string;
     postgresTemplate: string;
+    postgresPooledUrl: string;
     /** neon engines: the loopback helpers from ./neon. */
     neonWsProxy: string;
     neonFetchEndpoint: string;
   }
+}
+
+/**
+ * The server engine's URLs, named as Neon names them: `DATABASE_URL` for app
+ * traffic (a pooler such as PgBouncer in transaction mode, or the server
+ * itself), `DATABASE_URL_UNPOOLED` for the direct connection. With only one
+ * set, it is both. Empty counts as unset.
+ */
+export function serverUrls(env: NodeJS.ProcessEnv = process.env): { direct?: string; pooled?: string } {
+  const pooled = env.DATABASE_URL || env.DATABASE_URL_UNPOOLED || undefined;
+  const direct = env.DATABASE_URL_UNPOOLED || pooled;
+  return { direct, pooled };
 }
 
 /** Replaces the database name in a Postgres URL. */

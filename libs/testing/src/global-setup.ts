@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { ignoreServerShutdown, LOGINS, MIGRATIONS_FOLDER, randomSuffix, withDatabase, type EngineName } from './engine';
+import { ignoreServerShutdown, LOGINS, MIGRATIONS_FOLDER, randomSuffix, serverUrls, withDatabase, type EngineName } from './engine';
 
 /**
  * Runs once per test run and engine: migrates one database with the real
@@ -40,7 +41,7 @@ export default async function setup(project: TestProject) {
     return async () => rm(dir, { recursive: true, force: true });
   }
 
-  const url = process.env.DATABASE_URL;
+  const { direct: url, pooled } = serverUrls();
   if (!url) throw new Error(`the ${engine} test engine needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres`);
   const template = `skatehubba_tpl_${randomSuffix()}`;
   const admin = new pg.Client({ connectionString: url });
@@ -49,8 +50,23 @@ export default async function setup(project: TestProject) {
     await admin.connect();
   } catch (error) {
     throw new Error(
-      `cannot reach DATABASE_URL (${new URL(url).host}): ${(error as Error).message}. Start Postgres or unset DATABASE_URL to test on PGlite only.`,
+      `cannot reach ${process.env.DATABASE_URL_UNPOOLED ? 'DATABASE_URL_UNPOOLED' : 'DATABASE_URL'} (${new URL(url).host}): ${(error as Error).message}. Start Postgres or unset DATABASE_URL to test on PGlite only.`,
     );
+  }
+  // Databases are created, migrated and cloned on the direct URL only: a
+  // pooler that had served the template would keep a server connection to it,
+  // and CREATE DATABASE ... TEMPLATE fails while anyone is connected to the
+  // source ("source database ... is being accessed by other users").
+  if (pooled === url) {
+    const relay = await relayedConnection(admin);
+    if (relay) {
+      await admin.end();
+      throw new Error(
+        `DATABASE_URL (${new URL(url).host}) is not the server itself: ${relay}. Test databases are created and cloned on the direct connection: set DATABASE_URL_UNPOOLED to the server (e.g. postgres://postgres@127.0.0.1:5432/postgres) and keep DATABASE_URL on the pooler for the app connections.`,
+      );
+    }
+  } else {
+    await checkPooler(pooled!, url);
   }
   await admin.query(`CREATE DATABASE ${template}`);
   const pool = new pg.Pool({ connectionString: withDatabase(url, template), max: 1 });
@@ -71,6 +87,7 @@ export default async function setup(project: TestProject) {
   }
   project.provide('postgresUrl', url);
   project.provide('postgresTemplate', template);
+  project.provide('postgresPooledUrl', pooled!);
   const helpers = engine === 'neon-ws' || engine === 'neon-http' ? await startNeonHelpers() : undefined;
   if (helpers) {
     project.provide('neonWsProxy', helpers.wsProxy);
@@ -81,6 +98,52 @@ export default async function setup(project: TestProject) {
     await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
     await admin.end();
   };
+}
+
+/**
+ * Whether something on this machine relays `client`'s connection: the server
+ * sees it at a loopback address, but at another port than the client's own
+ * socket (PgBouncer opens its own connections to the server). The same probe
+ * as migrateDb()'s refusal of a pooler.
+ */
+async function relayedConnection(client: pg.Client): Promise<string | undefined> {
+  const { rows } = await client.query<{ addr: string | null; port: number | null }>(
+    'SELECT host(inet_client_addr()) AS addr, inet_client_port() AS port',
+  );
+  const socket = (client as unknown as { connection?: { stream?: Socket } }).connection?.stream;
+  const seen = rows[0];
+  if (!seen?.addr || !seen.port || !socket?.localPort || !['127.0.0.1', '::1'].includes(seen.addr)) return undefined;
+  if (seen.port === socket.localPort) return undefined;
+  return `the server sees this connection come from port ${seen.port}, not from this process's ${socket.localPort}, so a pooler or proxy relays it`;
+}
+
+/**
+ * The pooled URL answers and reaches the same cluster as the direct one
+ * (same system identifier): the harness creates each file's database on the
+ * direct URL and the app connections look for it through the pooler.
+ */
+async function checkPooler(pooled: string, direct: string): Promise<void> {
+  const systemId = async (url: string, name: string) => {
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', ignoreServerShutdown);
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()');
+      return rows[0]!.id;
+    } catch (error) {
+      throw new Error(
+        `cannot reach ${name} (${new URL(url).host}): ${(error as Error).message}. Start the pooler (npx tsx libs/testing/src/pgbouncer-cli.ts start --target ${direct} --dir /tmp/skatehubba-pgbouncer), or unset DATABASE_URL_UNPOOLED to run everything on the server directly.`,
+      );
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  const [viaPooler, viaDirect] = [await systemId(pooled, 'DATABASE_URL, the pooler'), await systemId(direct, 'DATABASE_URL_UNPOOLED')];
+  if (viaPooler !== viaDirect) {
+    throw new Error(
+      `DATABASE_URL (${new URL(pooled).host}) and DATABASE_URL_UNPOOLED (${new URL(direct).host}) reach different servers (system identifiers ${viaPooler} and ${viaDirect}): point the pooler at the server DATABASE_URL_UNPOOLED names.`,
+    );
+  }
 }
 
 /**

@@ -6,3 +6,6 @@ export * from './agreement';
 export * from './arbitraries';
 export * from './access';
 export * from './app-role';
+export * from './pgbouncer';
+export * from './replication';
+export * from './server-user';
