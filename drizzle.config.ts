@@ -10,6 +10,7 @@ export default defineConfig({
   strict: true,
   verbose: true,
   dbCredentials: {
-    url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    // drizzle-kit (studio, introspection) holds a session: the direct URL when a pooled one is set too.
+    url: process.env.DATABASE_URL_UNPOOLED || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
   },
 });

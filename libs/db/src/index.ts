@@ -4,3 +4,5 @@ export * from './client';
 export * from './data-dir';
 export * from './migrate';
 export * from './errors';
+export * from './api';
+export * from './urls';

@@ -2,7 +2,7 @@ import { relations } from 'drizzle-orm';
 import { achievements, riderMetrics, userAchievements } from '@skatehubba/gamification';
 import { sessions, users } from '@skatehubba/identity';
 import { notificationInboxes, notifications } from '@skatehubba/notifications';
-import { checkins, savedSpots, spots } from '@skatehubba/spots';
+import { checkins, leaderboardEntries, savedSpots, spotLeaderboardEntries, spots } from '@skatehubba/spots';
 
 // Every relation lives here, one per foreign key, so the domain libs only ever
 // import downward (spots -> identity) and never form an import cycle.
@@ -63,4 +63,13 @@ export const notificationsRelations = relations(notifications, ({ one }) => ({
 
 export const notificationInboxesRelations = relations(notificationInboxes, ({ one }) => ({
   user: one(users, { fields: [notificationInboxes.user_id], references: [users.id] }),
+}));
+
+export const leaderboardEntriesRelations = relations(leaderboardEntries, ({ one }) => ({
+  user: one(users, { fields: [leaderboardEntries.user_id], references: [users.id] }),
+}));
+
+export const spotLeaderboardEntriesRelations = relations(spotLeaderboardEntries, ({ one }) => ({
+  spot: one(spots, { fields: [spotLeaderboardEntries.spot_id], references: [spots.id] }),
+  user: one(users, { fields: [spotLeaderboardEntries.user_id], references: [users.id] }),
 }));

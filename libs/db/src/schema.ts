@@ -3,7 +3,7 @@
 // drizzle-kit leaves them out of the migration while columns still use them.
 export { achievementMetricEnum, achievementTierEnum, notificationKindEnum, stanceEnum, trickStatusEnum } from '@skatehubba/enums/pg';
 export { riderErasures, sessions, users } from '@skatehubba/identity';
-export { checkins, savedSpots, spots } from '@skatehubba/spots';
+export { checkins, leaderboardWindow, leaderboardEntries, savedSpots, spotLeaderboardEntries, spots } from '@skatehubba/spots';
 export { achievements, riderMetrics, userAchievements } from '@skatehubba/gamification';
 export { notificationInboxes, notifications } from '@skatehubba/notifications';
 export { auditLogs } from '@skatehubba/audit';

@@ -12,6 +12,8 @@ export function buildAchievement(overrides: Partial<NewAchievement> = {}): NewAc
     name: `Land tricks ${n}`,
     description: 'Land tricks at any spot.',
     tier: 'bronze',
+    // Tests record progress on it; a counted achievement says so explicitly.
+    metric: 'manual',
     goal: 10,
     ...overrides,
   };

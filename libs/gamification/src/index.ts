@@ -2,7 +2,7 @@ export * from './constants';
 export * from './achievements';
 export * from './user-achievements';
 export * from './rider-metrics';
-export * from './progress';
+export * from './flows/progress';
 export * from './validation';
 export * from './refusals';
 export * from './queries';

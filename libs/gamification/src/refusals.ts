@@ -31,6 +31,23 @@ export const GAMIFICATION_REFUSALS: RuleTable = {
   user_achievements_unlocked_at_ck: rule('invalid_unlock_time', 'invalid', 'an achievement cannot be unlocked before progress started'),
   record_progress_rider_guard: rule('progress_not_yours', 'forbidden', 'a rider records progress only for themself'),
   record_progress_step_guard: rule('invalid_progress_step', 'invalid', 'progress step must be a positive integer'),
+  record_progress_manual_guard: rule(
+    'progress_is_counted',
+    'invalid',
+    'this achievement counts check-ins: its progress moves when the rider checks in, not by recorded steps',
+  ),
+  recompute_progress_rider_guard: rule('progress_not_yours', 'forbidden', 'a rider recomputes only their own progress'),
+  recompute_progress_found_guard: rule('rider_not_found', 'missing_reference', 'no rider has this id'),
+  rider_metrics_pk: rule('metric_exists', 'conflict', 'this rider already has this counter'),
+  rider_metrics_user_id_fk: foreignKeyRule(['user_not_found', 'the rider does not exist']),
+  rider_metrics_value_ck: rule('negative_metric', 'invalid', 'a counter cannot go below zero'),
+  rider_metrics_metric_ck: rule('manual_metric_counted', 'invalid', 'manual achievements are not counted from check-ins'),
+  ...policyRules(
+    { rule: 'metrics_not_yours', kind: 'forbidden', message: 'a rider reads only their own counters; only the database writes them' },
+    'rider_metrics_own_read_pol',
+    'rider_metrics_readonly_pol',
+    'rider_metrics_owner_pol',
+  ),
   ...policyRules(
     { rule: 'achievements_staff_only', kind: 'forbidden', message: 'the achievement catalogue is written by staff only' },
     'achievements_read_pol',

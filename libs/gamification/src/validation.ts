@@ -6,6 +6,7 @@ import {
   ACHIEVEMENT_DESCRIPTION_MAX_LENGTH,
   ACHIEVEMENT_NAME_MAX_LENGTH,
   ACHIEVEMENT_SLUG_MAX_LENGTH,
+  ACHIEVEMENT_SLUG_MIN_LENGTH,
   ACHIEVEMENT_SLUG_PATTERN,
 } from './constants';
 import { userAchievements } from './user-achievements';
@@ -14,7 +15,7 @@ const achievementRefinements = {
   slug: (s: z.ZodString) =>
     s
       .regex(new RegExp(ACHIEVEMENT_SLUG_PATTERN), 'must be kebab-case a-z, 0-9')
-      .refine((v) => codePointLength(v) >= 3 && codePointLength(v) <= ACHIEVEMENT_SLUG_MAX_LENGTH), // achievements_slug_ck
+      .refine((v) => codePointLength(v) >= ACHIEVEMENT_SLUG_MIN_LENGTH && codePointLength(v) <= ACHIEVEMENT_SLUG_MAX_LENGTH), // achievements_slug_ck
   name: (s: z.ZodString) => withLength(1, ACHIEVEMENT_NAME_MAX_LENGTH)(s).refine(storableText), // achievements_name_ck
   description: (s: z.ZodString) => withLength(0, ACHIEVEMENT_DESCRIPTION_MAX_LENGTH)(s).refine(storableText), // achievements_description_ck
   goal: (s: z.ZodNumber) => s.int().positive(), // achievements_goal_ck

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { AchievementMetric, AchievementTier, NotificationKind, Stance, TrickStatus } from '@skatehubba/enums';
-import { assertUuid, refusalIn, rowsOf } from '@skatehubba/schema-kit';
+import { attempt, parseId, rowsOf, runAs, type Result, type RiderCaller, type StaffCaller } from '@skatehubba/schema-kit';
 import { IDENTITY_REFUSALS } from './refusals';
 
 type AnyDb = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
@@ -17,32 +17,33 @@ export interface RiderErasureResult {
  * Erases a rider, in one transaction (`erase_rider()`, SECURITY DEFINER):
  * a tombstone (`rider_erasures`, a digest of the id, so the id cannot sign up
  * again), the account with everything the foreign keys cascade to (sessions,
- * check-ins, saved spots, progress; the spots they created stay, detached),
- * and their identity in the audit trail: every row by or about them gets one
- * fresh random pseudonym, stored nowhere, and their personal values become
- * `[erased]` (see `PERSONAL_DATA`). No audit row is deleted; the erasure
- * writes one of its own (who asked, how many rows were redacted).
+ * check-ins, saved spots, progress, counters, notifications; the spots they
+ * created stay, detached), and their identity in the audit trail: every row
+ * by or about them gets one fresh random pseudonym, stored nowhere, and their
+ * personal values become `[erased]` (see `PERSONAL_DATA`). No audit row is
+ * deleted; the erasure writes one of its own (who asked, how many rows were
+ * redacted).
  *
- * Allowed to the rider on themself (`asRider(db, riderId, tx => eraseRider(tx, riderId))`)
- * or to staff without a rider (`withActor()` on the owner's login). A retry
- * for an erased rider returns the first erasure and changes nothing.
+ * The rider on themself (`{ rider: riderId }`) or staff (`{ staff: staffId }`
+ * on the owner's login). A retry for an erased rider returns the first
+ * erasure and changes nothing.
  *
- * Throws a `DataRuleError`: `erasure_not_yours` (forbidden: another rider, or
- * no rider and not staff) or `rider_not_found` (missing_reference: no such
- * rider and no tombstone); either way nothing changes.
+ * Refusals, with nothing changed: `erasure_not_yours` (forbidden: another
+ * rider, or no rider and not staff), `rider_not_found` (missing_reference: no
+ * such rider and no tombstone).
  */
-export async function eraseRider(db: AnyDb, riderId: string): Promise<RiderErasureResult> {
-  assertUuid('rider id', riderId);
-  try {
-    const [row] = rowsOf<{ erasure_id: number | string; audit_rows_redacted: number | string }>(
-      await db.execute(sql`SELECT erasure_id, audit_rows_redacted FROM erase_rider(${riderId}::uuid)`),
-    );
-    if (!row) throw new Error(`erase_rider(${riderId}) returned no row`);
+export async function eraseRider(db: AnyDb, caller: RiderCaller | StaffCaller, riderId: string): Promise<Result<RiderErasureResult>> {
+  const id = parseId('rider_id', riderId);
+  if (!id.ok) return id;
+  return attempt(IDENTITY_REFUSALS, async () => {
+    const [result] = await runAs(db, caller, (q) => [
+      q.execute(sql`SELECT erasure_id, audit_rows_redacted FROM erase_rider(${id.value}::uuid)`),
+    ]);
+    const row = rowsOf<{ erasure_id: number | string; audit_rows_redacted: number | string }>(result)[0];
+    if (!row) throw new Error(`erase_rider(${id.value}) returned no row`);
     // bigint arrives as a string from node-postgres; identity ids stay far below 2^53.
     return { erasureId: Number(row.erasure_id), auditRowsRedacted: Number(row.audit_rows_redacted) };
-  } catch (error) {
-    throw refusalIn(IDENTITY_REFUSALS, error) ?? error;
-  }
+  });
 }
 
 /** A timestamp as JSON carries it: ISO 8601 with an offset. */
@@ -126,6 +127,10 @@ export interface RiderExport {
   }[];
   /** `notification_inboxes`: the unread count, or null before the first notification. */
   inbox: { user_id: string; unread_count: number } | null;
+  /** `leaderboard_entries`: the rider's landed live check-ins in the last 30 days, or null if they never had one. */
+  leaderboard: { user_id: string; landed: number } | null;
+  /** `spot_leaderboard_entries`, per spot, with the spot's name. */
+  spot_leaderboards: { spot_id: string; user_id: string; landed: number; spot_name: string }[];
   /** `spots` whose `created_by` is the rider. */
   spots_created: {
     id: string;
@@ -157,20 +162,18 @@ export interface RiderExport {
 
 /**
  * Everything held about a rider (`export_rider()`, SECURITY DEFINER), for a
- * subject access request. Allowed to the rider on themself (`asRider()`) or
- * to staff without a rider; reads only, writes nothing.
+ * subject access request. The rider on themself, or staff; reads only.
  *
- * Throws a `DataRuleError`: `export_not_yours` (forbidden) or `rider_not_found`
- * (missing_reference).
+ * Refusals: `export_not_yours` (forbidden), `rider_not_found` (missing_reference).
  */
-export async function exportRider(db: AnyDb, riderId: string): Promise<RiderExport> {
-  assertUuid('rider id', riderId);
-  try {
-    const [row] = rowsOf<{ export: RiderExport | string }>(await db.execute(sql`SELECT export_rider(${riderId}::uuid) AS export`));
-    if (!row) throw new Error(`export_rider(${riderId}) returned no row`);
+export async function exportRider(db: AnyDb, caller: RiderCaller | StaffCaller, riderId: string): Promise<Result<RiderExport>> {
+  const id = parseId('rider_id', riderId);
+  if (!id.ok) return id;
+  return attempt(IDENTITY_REFUSALS, async () => {
+    const [result] = await runAs(db, caller, (q) => [q.execute(sql`SELECT export_rider(${id.value}::uuid) AS export`)]);
+    const row = rowsOf<{ export: RiderExport | string }>(result)[0];
+    if (!row) throw new Error(`export_rider(${id.value}) returned no row`);
     // Every driver here parses jsonb; a string would mean one that does not.
     return typeof row.export === 'string' ? (JSON.parse(row.export) as RiderExport) : row.export;
-  } catch (error) {
-    throw refusalIn(IDENTITY_REFUSALS, error) ?? error;
-  }
+  });
 }

@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sessions, type NewSession, type Session } from './sessions';
+import { hashSessionToken, newSessionToken } from './tokens';
 import { users, type NewUser, type User } from './users';
 
 /**
@@ -31,11 +32,10 @@ export async function createUser(db: Db, overrides: Partial<NewUser> = {}): Prom
   return row!;
 }
 
-/** SHA-256 hex of a session token: the only form `sessions.token_hash` accepts. */
-export const hashSessionToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export { hashSessionToken };
 
 export function buildSession(userId: string, overrides: Partial<NewSession> = {}): NewSession & { token: string } {
-  const token = randomBytes(32).toString('base64url');
+  const token = newSessionToken();
   return {
     token,
     user_id: userId,

@@ -9,3 +9,6 @@ export * from './writes';
 export * from './maintenance';
 export * from './erasure';
 export * from './personal-data';
+export * from './tokens';
+export * from './flows/accounts';
+export * from './flows/sessions';

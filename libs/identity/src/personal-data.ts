@@ -177,6 +177,23 @@ export const PERSONAL_DATA = {
       unread_count: { export: exported, trail: 'not_audited' },
     },
   },
+  leaderboard_entries: {
+    section: 'leaderboard',
+    riderColumn: 'user_id',
+    columns: {
+      user_id: { export: exported, trail: 'not_audited' },
+      landed: { export: exported, trail: 'not_audited' },
+    },
+  },
+  spot_leaderboard_entries: {
+    section: 'spot_leaderboards',
+    riderColumn: 'user_id',
+    columns: {
+      spot_id: { export: exported, trail: 'not_audited' },
+      user_id: { export: exported, trail: 'not_audited' },
+      landed: { export: exported, trail: 'not_audited' },
+    },
+  },
 } as const satisfies Record<string, PersonalDataTable>;
 
 export type RiderOwnedTable = keyof typeof PERSONAL_DATA;

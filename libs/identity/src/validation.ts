@@ -46,24 +46,8 @@ export const sessionInsertSchema = createInsertSchema(sessions, {
 export const sessionSelectSchema = createSelectSchema(sessions);
 export const sessionUpdateSchema = createUpdateSchema(sessions).pick({ revoked_at: true });
 
-/**
- * Input schemas: what a rider's request may carry, exactly the columns the
- * app role may INSERT (`0005_privileges`; `inputs.int.test.ts` in the
- * aggregator holds the keys equal to the grants). Server-owned columns are
- * not in them, and the schemas are strict, so a client that sends one is
- * refused with the key named: `created_at` and `updated_at`
- * everywhere, a session's `id` and `revoked_at`. A user's `id` is the verified
- * rider id, which `users_sign_up_pol` pins to the rider.
- */
-export const userInputSchema = userInsertSchema.omit({ created_at: true }).strict();
-
-/** A new session starts now (the database's clock), so its expiry is judged against now. */
-export const sessionInputSchema = createInsertSchema(sessions, {
-  token_hash: () => tokenHashSchema, // sessions_token_hash_ck
-})
-  .pick({ user_id: true, token_hash: true, expires_at: true })
-  .strict()
-  .refine((row) => {
-    const lifetime = row.expires_at.getTime() - Date.now();
-    return lifetime > 0 && lifetime <= SESSION_MAX_LIFETIME_DAYS * DAY_MS;
-  }, `expires_at must be in the future and at most ${SESSION_MAX_LIFETIME_DAYS} days away`); // sessions_expiry_ck
+// What a rider's request may carry (sign-up, profile edits, sign-in) is
+// @skatehubba/contracts' `signUpInput`, `updateProfileInput` and
+// `startSessionInput`: strict, without server-owned fields, and held equal to
+// the app role's grants by `inputs.int.test.ts` in the aggregator. The schemas
+// here are row shapes, for tests and the seed.

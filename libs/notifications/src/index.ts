@@ -1,3 +1,6 @@
 export * from './constants';
 export * from './notifications';
 export * from './inboxes';
+export * from './refusals';
+export * from './inbox';
+export * from './maintenance';

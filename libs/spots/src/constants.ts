@@ -1,3 +1,17 @@
+// The limits live in @skatehubba/contracts (one source for the database, the
+// API and the SDK); the table files keep importing them from here.
+export {
+  CHECKIN_DEDUPE_WINDOW_MS,
+  CHECKIN_NOTE_MAX_LENGTH,
+  LATITUDE_RANGE,
+  LONGITUDE_RANGE,
+  NEAR_DEFAULT_RADIUS_M,
+  NEAR_MAX_RADIUS_M,
+  SPOT_DESCRIPTION_MAX_LENGTH,
+  SPOT_NAME_MAX_LENGTH,
+  TRICK_NAME_MAX_LENGTH,
+} from '@skatehubba/contracts';
+
 /**
  * One rider, one spot, one check-in per window. The window is a fixed bucket
  * of `date_bin(CHECKIN_DEDUPE_WINDOW, created_at, CHECKIN_DEDUPE_ORIGIN)`, not
@@ -7,18 +21,10 @@
  * 12:10:01 fall in different buckets and both land. Inside one bucket the
  * second is refused, so at most 2 check-ins can land within any 10 minutes.
  *
- * Changing the window means a new migration (the index expression embeds it).
+ * Changing the window means a new migration (the index expression embeds it),
+ * and CHECKIN_DEDUPE_WINDOW_MS in @skatehubba/contracts with it (a test holds
+ * the two equal).
  */
 export const CHECKIN_DEDUPE_WINDOW = '10 minutes';
-export const CHECKIN_DEDUPE_WINDOW_MS = 10 * 60 * 1000;
 /** Bucket origin: a fixed UTC instant, so buckets do not depend on the session time zone. */
 export const CHECKIN_DEDUPE_ORIGIN = '2000-01-01 00:00:00+00';
-
-export const SPOT_NAME_MAX_LENGTH = 120;
-export const SPOT_DESCRIPTION_MAX_LENGTH = 2000;
-export const TRICK_NAME_MAX_LENGTH = 80;
-export const CHECKIN_NOTE_MAX_LENGTH = 500;
-
-/** Inclusive coordinate bounds (WGS 84). */
-export const LATITUDE_RANGE = [-90, 90] as const;
-export const LONGITUDE_RANGE = [-180, 180] as const;

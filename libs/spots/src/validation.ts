@@ -53,14 +53,8 @@ export const checkinUpdateSchema = createUpdateSchema(checkins, checkinRefinemen
   .partial();
 export const checkinSelectSchema = createSelectSchema(checkins);
 
-/**
- * Input schemas: what a rider's request may carry, exactly the columns the
- * app role may INSERT (`0005_privileges`; `inputs.int.test.ts` in the
- * aggregator holds the keys equal to the grants), strict, so a request that
- * carries a server-owned key is refused naming it. No `id`, `created_at`,
- * `updated_at` or `archived_at`: a check-in's time is the database's clock,
- * which the duplicate rule buckets on, so a client cannot backdate one.
- */
-export const spotInputSchema = spotInsertSchema.omit({ id: true, created_at: true }).strict();
-export const checkinInputSchema = checkinInsertSchema.omit({ id: true, created_at: true }).strict();
-export const savedSpotInputSchema = savedSpotInsertSchema.omit({ created_at: true }).strict();
+// What a rider's request may carry is @skatehubba/contracts' `createSpotInput`,
+// `updateSpotInput`, `saveSpotInput`, `checkInInput` and `updateCheckinInput`:
+// strict, without server-owned fields, and held equal to the app role's grants
+// by `inputs.int.test.ts` in the aggregator. The schemas here are row shapes,
+// for tests and the seed.
