@@ -24,7 +24,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: '', ...env },
+      env: { ...process.env, DATABASE_URL: '', DATABASE_URL_UNPOOLED: '', ...env },
     });
     let stdout = '';
     let stderr = '';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { createDb, DataDirLockedError, DataDirOpenError, type DbHandle } from '@skatehubba/db';
+import { createDb, databaseUrls, DataDirLockedError, DataDirOpenError, type DbHandle } from '@skatehubba/db';
 import { describeFailure, describeTarget, type Target } from './failures';
 import { actionLines, runMaintenance, summaryLine } from './maintenance';
 
@@ -23,6 +23,8 @@ transaction, and prints one line per action and a summary.
 DATABASE_URL    the database to maintain, as a login that is a member of
                 skatehubba_owner (the migrations' login; on Neon, neondb_owner,
                 on the direct, unpooled host)
+DATABASE_URL_UNPOOLED  used instead of DATABASE_URL when set (Neon's name for
+                the direct URL next to the pooled one)
 --data-dir PATH a local PGlite folder instead (the seed's: .data/seed-pglite);
                 stop seed:serve first, it holds the folder
 --help`;
@@ -40,7 +42,7 @@ function target(argv: string[]): Target | 'help' {
     throw new Refusal(`${(error as Error).message}\n${USAGE}`);
   }
   if (values.help) return 'help';
-  const url = process.env.DATABASE_URL;
+  const url = databaseUrls().direct;
   if (url && values['data-dir']) throw new Refusal('give either DATABASE_URL or --data-dir, not both');
   if (values['data-dir']) {
     const dataDir = resolve(values['data-dir']);
@@ -90,6 +92,8 @@ async function main(): Promise<number> {
     for (const [task, result] of [
       ['audit maintenance', report.audit],
       ['session pruning', report.sessions],
+      ['notification pruning', report.notifications],
+      ['leaderboard roll', report.leaderboards],
     ] as const) {
       if (result.ok) continue;
       failed = true;
@@ -110,7 +114,7 @@ main().then(
       note(`maintenance: ${error.message}`);
       process.exit(2);
     }
-    const url = process.env.DATABASE_URL;
+    const url = databaseUrls().direct;
     const hint = url ? describeFailure(error, { kind: 'server', url }) : undefined;
     note(`maintenance: ${hint ?? (error as Error)?.stack ?? String(error)}`);
     process.exit(1);

@@ -14,7 +14,10 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 function run(url: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', main], { cwd: root, env: { ...process.env, DATABASE_URL: url } });
+    const child = spawn(process.execPath, ['--import', 'tsx', main], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: url, DATABASE_URL_UNPOOLED: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -9,6 +9,8 @@ import {
   type AuditPartition,
 } from '@skatehubba/audit';
 import { pruneSessions, SESSION_PRUNE_GRACE_DAYS } from '@skatehubba/identity';
+import { NOTIFICATION_READ_RETENTION_DAYS, pruneNotifications } from '@skatehubba/notifications';
+import { LEADERBOARD_DAYS, rollLeaderboards, type LeaderboardRoll } from '@skatehubba/spots';
 
 type Db = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 
@@ -26,6 +28,8 @@ export type TaskResult<T> = { ok: true; value: T } | { ok: false; error: unknown
 export interface MaintenanceReport {
   audit: TaskResult<AuditMaintenanceStep[]>;
   sessions: TaskResult<number>;
+  notifications: TaskResult<number>;
+  leaderboards: TaskResult<LeaderboardRoll>;
   partitions: AuditPartition[];
 }
 
@@ -44,14 +48,17 @@ function inOwnTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<TaskRe
 
 /**
  * One maintenance run: the audit partitions (move, create ahead, retire),
- * then session pruning, each in its own transaction, so a failure of one
- * (a lock it could not get) still lets the other do its work.
+ * then session pruning, notification pruning and the leaderboards' window, each in its own
+ * transaction, so a failure of one (a lock it could not get) still lets the
+ * others do their work.
  */
 export async function runMaintenance(db: Db): Promise<MaintenanceReport> {
   const audit = await inOwnTransaction(db, maintainAuditLogs);
   const sessions = await inOwnTransaction(db, pruneSessions);
+  const notifications = await inOwnTransaction(db, pruneNotifications);
+  const leaderboards = await inOwnTransaction(db, (tx) => rollLeaderboards(tx));
   const partitions = await auditPartitions(db).catch(() => []);
-  return { audit, sessions, partitions };
+  return { audit, sessions, notifications, leaderboards, partitions };
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -75,6 +82,17 @@ export function actionLines(report: MaintenanceReport): string[] {
   if (report.sessions.ok && report.sessions.value > 0) {
     lines.push(`sessions: pruned ${plural(report.sessions.value, 'session')} that ended over ${SESSION_PRUNE_GRACE_DAYS} days ago`);
   }
+  if (report.notifications.ok && report.notifications.value > 0) {
+    lines.push(
+      `notifications: pruned ${plural(report.notifications.value, 'notification')} read over ${NOTIFICATION_READ_RETENTION_DAYS} days ago`,
+    );
+  }
+  if (report.leaderboards.ok && report.leaderboards.value.checkins_moved > 0) {
+    const roll = report.leaderboards.value;
+    lines.push(
+      `leaderboards: window now starts ${roll.window_start.toISOString().slice(0, 10)} (${LEADERBOARD_DAYS} days); ${plural(roll.checkins_moved, 'check-in')} left the counts`,
+    );
+  }
   return lines;
 }
 
@@ -96,6 +114,12 @@ export function summaryLine(report: MaintenanceReport): string {
     );
   } else parts.push('audit_logs: FAILED');
   parts.push(report.sessions.ok ? `sessions: ${report.sessions.value} pruned` : 'sessions: FAILED');
+  parts.push(report.notifications.ok ? `notifications: ${report.notifications.value} pruned` : 'notifications: FAILED');
+  parts.push(
+    report.leaderboards.ok
+      ? `leaderboards: from ${report.leaderboards.value.window_start.toISOString().slice(0, 10)}`
+      : 'leaderboards: FAILED',
+  );
   const months = report.partitions.filter((p) => p.name !== 'audit_logs_default').map((p) => month(p.name));
   const hasDefault = report.partitions.some((p) => p.name === 'audit_logs_default');
   if (months.length) {
@@ -103,5 +127,6 @@ export function summaryLine(report: MaintenanceReport): string {
       `partitions ${months[0]} .. ${months.at(-1)} (${plural(months.length, 'month')}, ${AUDIT_PARTITIONS_AHEAD} ahead)${hasDefault ? ' + default' : ''}`,
     );
   }
-  return `maintenance ${report.audit.ok && report.sessions.ok ? 'done' : 'failed'}: ${parts.join('; ')}`;
+  const done = report.audit.ok && report.sessions.ok && report.notifications.ok && report.leaderboards.ok;
+  return `maintenance ${done ? 'done' : 'failed'}: ${parts.join('; ')}`;
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- [--profile small|medium|large] [--seed N] [--out FILE]`
  *
- * Access paths at scale, all figures from one run on DATABASE_URL:
+ * Access paths at scale, all figures from one run on the server at
+ * DATABASE_URL_UNPOOLED (else DATABASE_URL):
  *  1. the seed against its server-side floor (as bench:seed), keeping the
  *     seeded database, then VACUUM ANALYZE;
  *  2. every hot query (apps/seed/src/hot-queries.ts): p50 and p95 over 200
@@ -12,7 +13,10 @@
  *     transaction with one set_config (the round trips asRider() adds), and
  *     as the API runs it, logged in as skatehubba_app through asAnonymous()
  *     or asRider() under row-level security (goal: p95 within 1.15x the
- *     owner's);
+ *     owner's); and the app's way once more through a transaction pooler
+ *     (PgBouncer in transaction mode, as Neon's pooled endpoint: the
+ *     DATABASE_URL in front of DATABASE_URL_UNPOOLED, or one the bench starts),
+ *     pooled next to direct;
  *  3. check-in writes: single-row INSERTs from 8 concurrent connections into
  *     the real table (constraints, indexes, triggers) as the admin login, as
  *     skatehubba_app through asRider() (one transaction per check-in, only
@@ -42,8 +46,9 @@ import {
   explainHotQuery,
   explainHotQueryAsApp,
   HOT_QUERIES,
+  type CapturedStatement,
   planShape,
-  runAsApp,
+  captureHotQuery,
   type HotQuery,
   type PlanNode,
   type Sample,
@@ -51,6 +56,7 @@ import {
 import type { SqlRunner } from './load';
 import { LOOPBACK, parseOptions } from './options';
 import { PROFILES } from './profiles';
+import { openPooler, type Pooler } from './pooler';
 import { measureSeedVsFloor, seedVsFloorTable } from './seed-bench';
 
 const RUNS = 200;
@@ -62,7 +68,8 @@ const WRITE_ROUNDS = 8;
 const READ_P95_GOAL = 1.15;
 const WRITE_GOAL = 0.9;
 
-const url = process.env.DATABASE_URL;
+// The bench creates and seeds databases: the direct URL, never the pooler.
+const url = process.env.DATABASE_URL_UNPOOLED || process.env.DATABASE_URL;
 if (!url) {
   process.stderr.write('bench needs DATABASE_URL (a Postgres server), e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres\n');
   process.exit(2);
@@ -133,6 +140,7 @@ const admin = new pg.Client({ connectionString: url });
 admin.on('error', reportIdleError);
 await admin.connect();
 let seededDb: string | undefined;
+let pooler: Pooler | undefined;
 let exitCode = 0;
 try {
   loads.start = load1();
@@ -156,6 +164,14 @@ try {
   // membership check), which is not what production runs.
   const appPool = await openAppPool(seededDb, WRITERS + 2);
   const appDb = drizzle(appPool, { schema });
+  // The same login and queries through the pooler, when there is one.
+  const opened = await openPooler(url);
+  pooler = opened.pooler;
+  if (opened.skipped) log(`pooler: skipped: ${opened.skipped}`);
+  else log(`pooler: ${pooler!.label}`);
+  const pooledAppPool = pooler ? new pg.Pool({ connectionString: pooler.via(appLoginUrl(urlFor(seededDb))), max: WRITERS + 2 }) : undefined;
+  pooledAppPool?.on('error', reportIdleError);
+  const pooledAppDb = pooledAppPool ? drizzle(pooledAppPool, { schema }) : undefined;
   const runner: SqlRunner = { query: async (text, params) => ({ rows: (await pool.query(text, params as unknown[])).rows }) };
   // VACUUM too: autovacuum would have set the visibility map on a live
   // database, and index-only scans depend on it.
@@ -176,22 +192,56 @@ try {
       .select()
       .from(schema.checkins)
       .where(eq(schema.checkins.id, idRows[i % idRows.length]!.id));
-  const WAYS = ['owner', 'ownerTx', 'app'] as const;
-  type Way = (typeof WAYS)[number];
-  // The owner's statement inside a transaction with one set_config: the
-  // round trips asRider() adds (BEGIN, the settings statement, COMMIT),
-  // without a role switch or a policy. app / this is the policies' share.
-  const inOwnerTx = (q: HotQuery, s: Sample) =>
-    db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT set_config(${ACTOR_SETTING}, ${s.userId}, true)`);
-      return q.run(tx as never, s);
-    });
+  const ALL_WAYS = ['owner', 'ownerTx', 'app', 'appPooled'] as const;
+  type Way = (typeof ALL_WAYS)[number];
+  const WAYS: readonly Way[] = pooledAppDb ? ALL_WAYS : ALL_WAYS.filter((w) => w !== 'appPooled');
+  // The owner side runs the very statement the lib function sends (captured
+  // once per query and sample) on the admin login: bare, and inside a
+  // transaction with one set_config, the round trips a rider's request adds
+  // (BEGIN, the settings statement, COMMIT) without a role switch or a
+  // policy. app / ownerTx is the policies' share. The app side calls the lib
+  // function as the API does, on skatehubba_app.
+  const statements = new Map<string, CapturedStatement>();
+  const statementOf = async (q: HotQuery, s: Sample) => {
+    const key = `${q.name}\u0000${samples.indexOf(s)}`;
+    let statement = statements.get(key);
+    if (!statement) statements.set(key, (statement = (await captureHotQuery(pool, q, s)).statement));
+    return statement;
+  };
+  const ownerBare = async (q: HotQuery, s: Sample) => {
+    const { sql: text, params } = await statementOf(q, s);
+    return pool.query(text, params);
+  };
+  const inOwnerTx = async (q: HotQuery, s: Sample) => {
+    const { sql: text, params } = await statementOf(q, s);
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT set_config($1, $2, true)', [ACTOR_SETTING, s.userId]);
+      await client.query(text, params);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  };
   const runWay = (way: Way, q: HotQuery, s: Sample) =>
-    way === 'owner' ? q.run(db as never, s) : way === 'ownerTx' ? inOwnerTx(q, s) : runAsApp(appDb as never, q, s);
+    way === 'owner'
+      ? ownerBare(q, s)
+      : way === 'ownerTx'
+        ? inOwnerTx(q, s)
+        : q.run((way === 'appPooled' ? pooledAppDb : appDb) as never, s);
+  for (const s of samples) for (const q of HOT_QUERIES) await statementOf(q, s);
   const pkSamples: number[] = [];
-  const timings = HOT_QUERIES.map(() => ({ owner: [] as number[], ownerTx: [] as number[], app: [] as number[] }));
+  const timings = HOT_QUERIES.map(() => ({
+    owner: [] as number[],
+    ownerTx: [] as number[],
+    app: [] as number[],
+    appPooled: [] as number[],
+  }));
   loads.reads = load1();
-  log(`hot queries: ${RUNS} runs each with varied parameters, as the owner, the owner in a transaction and the app role, interleaved`);
+  log(
+    `hot queries: ${RUNS} runs each with varied parameters, as the owner, the owner in a transaction and the app role${pooledAppDb ? ' (direct and through the pooler)' : ''}, interleaved`,
+  );
   for (let i = 0; i < 5; i++) for (const q of HOT_QUERIES) for (const way of WAYS) await runWay(way, q, samples[i % samples.length]!); // warm caches
   for (let i = 0; i < RUNS; i++) {
     const sample = samples[i % samples.length]!;
@@ -211,6 +261,7 @@ try {
   const pk = stat(pkSamples);
   const queries = [];
   const rls = [];
+  const pooled = [];
   for (const [k, q] of HOT_QUERIES.entries()) {
     const owner = stat(timings[k]!.owner);
     const ownerTx = stat(timings[k]!.ownerTx);
@@ -239,6 +290,19 @@ try {
       app_plan_reads_an_index: planUsesIndex(appPlan, big),
       app_plan_same_shape: planShape(appPlan[0]!) === planShape(ownerPlan[0]!),
     });
+    if (pooledAppDb) {
+      const viaPooler = stat(timings[k]!.appPooled);
+      pooled.push({
+        name: q.name,
+        as: q.as === 'rider' ? ROLES.authenticated : ROLES.anonymous,
+        direct_p50_ms: round(app.p50),
+        direct_p95_ms: round(app.p95),
+        pooled_p50_ms: round(viaPooler.p50),
+        pooled_p95_ms: round(viaPooler.p95),
+        p50_ratio: round(viaPooler.p50 / app.p50, 2),
+        p95_ratio: round(viaPooler.p95 / app.p95, 2),
+      });
+    }
   }
 
   // 5. The extension-based alternative for spots near me, when the server has it.
@@ -427,6 +491,7 @@ try {
   }
   await pool.end();
   await appPool.end();
+  await pooledAppPool?.end();
 
   console.log(`\n## Hot queries (${RUNS} runs each; ratio = p95 / primary-key lookup p95 ${round(pk.p95)} ms, p50 ${round(pk.p50)} ms)\n`);
   console.log('| query | p50 ms | p95 ms | p95 / pk | reads an index |');
@@ -454,6 +519,23 @@ try {
       `| ${r.name} | ${r.as} | ${r.owner_p50_ms} | ${r.owner_p95_ms} | ${r.app_p50_ms} | ${r.app_p95_ms} | ${r.p95_ratio}${mark} | ${r.owner_tx_p50_ms} | ${r.owner_tx_p95_ms} | ${r.p95_ratio_to_owner_tx} | ${r.app_plan_reads_an_index ? 'yes' : 'NO'} | ${r.app_plan_same_shape ? 'yes' : 'NO'} |`,
     );
   }
+  if (pooled.length) {
+    console.log(`\n## Through the pooler: the app's hot queries pooled next to direct (${RUNS} runs each, interleaved)\n`);
+    console.log(
+      `Both as skatehubba_app, as the API runs them (above); direct: the server itself; pooled: ${pooler!.label}. Ratio = pooled / direct.\n`,
+    );
+    console.log(
+      '| query | as | direct p50 ms | direct p95 ms | pooled p50 ms | pooled p95 ms | p50 pooled / direct | p95 pooled / direct |',
+    );
+    console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+    for (const r of pooled) {
+      console.log(
+        `| ${r.name} | ${r.as} | ${r.direct_p50_ms} | ${r.direct_p95_ms} | ${r.pooled_p50_ms} | ${r.pooled_p95_ms} | ${r.p50_ratio} | ${r.p95_ratio} |`,
+      );
+    }
+  } else {
+    console.log(`\n## Through the pooler\n\nSkipped: ${opened.skipped}.`);
+  }
   console.log(`\n## Check-in writes (${WRITERS} connections, single-row INSERTs, ${WRITE_ROUNDS} alternating blocks each)\n`);
   console.log('| table | rows/s |\n|---|---:|');
   console.log(`| checkins (constraints, indexes, triggers), owner | ${writes.checkin_rows_per_s.toLocaleString('en-US')} |`);
@@ -476,6 +558,7 @@ try {
     pk_lookup: { p50_ms: round(pk.p50), p95_ms: round(pk.p95) },
     queries,
     rls,
+    pooler: pooler ? { through: pooler.label, queries: pooled } : { skipped: opened.skipped },
     spots_near_earthdistance: earthdistance,
     writes,
     keys,
@@ -493,6 +576,7 @@ try {
   process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
   exitCode = 1;
 } finally {
+  await pooler?.stop().catch((error: unknown) => log(`pooler: could not stop it: ${(error as Error).message}`));
   if (seededDb) await admin.query(`DROP DATABASE IF EXISTS ${seededDb} WITH (FORCE)`);
   await admin.end();
 }

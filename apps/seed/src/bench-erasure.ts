@@ -49,7 +49,8 @@ const TYPICAL = 5;
 const DEFAULT_HEAVY_CHECKINS = 3_000;
 const BENCH_DB = /^skatehubba_bench_[a-z0-9_]+$/;
 
-const url = process.env.DATABASE_URL;
+// Benches create, seed and drop databases: the direct URL when a pooled one is set too.
+const url = process.env.DATABASE_URL_UNPOOLED || process.env.DATABASE_URL;
 if (!url) {
   process.stderr.write(
     'bench:erasure needs DATABASE_URL (a Postgres server), e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres\n',
@@ -165,7 +166,14 @@ try {
     const { rows: spotRows } = await pool.query<{ id: string }>(
       'SELECT id FROM spots WHERE archived_at IS NULL ORDER BY md5(id::text) LIMIT 600',
     );
-    const { rows: achRows } = await pool.query<{ id: string }>('SELECT id FROM achievements ORDER BY goal, id');
+    // The seeded catalogue counts check-ins (the heavy riders' check-ins move it);
+    // recorded progress needs manual achievements of its own.
+    const { rows: achRows } = await pool.query<{ id: string }>(
+      `INSERT INTO achievements (slug, name, description, tier, metric, goal)
+       SELECT 'bench-jam-' || g, 'Bench jam ' || g, 'Ride a jam.', 'bronze', 'manual', 5 FROM generate_series(1, 8) g
+       ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug
+       RETURNING id`,
+    );
     const staffId = randomUUID();
     const heavy: BuiltRider[] = [];
     log(`\nheavy riders: ${HEAVY_TIMED + 1} x ${fmt(heavyCheckins)} check-ins and the rest, through the audited paths`);

@@ -13,7 +13,8 @@ import { reportIdleError } from '@skatehubba/db';
 import { parseOptions } from './options';
 import { measureSeedVsFloor, seedVsFloorTable } from './seed-bench';
 
-const url = process.env.DATABASE_URL;
+// Benches create, seed and drop databases: the direct URL when a pooled one is set too.
+const url = process.env.DATABASE_URL_UNPOOLED || process.env.DATABASE_URL;
 if (!url) {
   process.stderr.write(
     'bench:seed needs DATABASE_URL (a Postgres server), e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres\n',

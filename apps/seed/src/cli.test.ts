@@ -18,6 +18,8 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 // What the Nx targets run: one process, so Ctrl-C reaches the seed itself.
 const node = [process.execPath, '--import', 'tsx'];
 const tiny = ['--users', '30', '--spots', '8', '--checkins', '120'];
+// The server the seed runs on: the direct URL (a pooler in DATABASE_URL serves app traffic, not the seed).
+const serverUrl = process.env.DATABASE_URL_UNPOOLED || process.env.DATABASE_URL;
 
 interface Run {
   code: number | null;
@@ -29,7 +31,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(node[0]!, [...node.slice(1), main, ...args], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: '', NODE_ENV: '', ...env },
+      env: { ...process.env, DATABASE_URL: '', DATABASE_URL_UNPOOLED: '', NODE_ENV: '', ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -172,7 +174,7 @@ describe('load on the embedded database', { timeout: 180_000 }, () => {
       [...node.slice(1), main, 'load', '--data-dir', dataDir, '--users', '3000', '--spots', '300', '--checkins', '60000'],
       {
         cwd: root,
-        env: { ...process.env, DATABASE_URL: '', NODE_ENV: '' },
+        env: { ...process.env, DATABASE_URL: '', DATABASE_URL_UNPOOLED: '', NODE_ENV: '' },
       },
     );
     let stderr = '';
@@ -199,7 +201,7 @@ interface Served {
 async function startServe(dataDir: string, extra: string[] = []): Promise<Served> {
   const child = spawn(node[0]!, [...node.slice(1), main, 'serve', '--port', '0', '--data-dir', dataDir, ...tiny, ...extra], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: '', NODE_ENV: '' },
+    env: { ...process.env, DATABASE_URL: '', DATABASE_URL_UNPOOLED: '', NODE_ENV: '' },
   });
   let stdout = '';
   let stderr = '';
@@ -423,18 +425,18 @@ describe('connection failures', { timeout: 60_000 }, () => {
     );
   });
 
-  it.runIf(process.env.DATABASE_URL)('says in one line that the connection was lost mid-seed, and that nothing was kept', async () => {
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  it.runIf(serverUrl)('says in one line that the connection was lost mid-seed, and that nothing was kept', async () => {
+    const admin = new pg.Client({ connectionString: serverUrl });
     admin.on('error', () => undefined);
     await admin.connect();
     const db = `skatehubba_seed_drop_${process.pid}`;
     await admin.query(`CREATE DATABASE ${db}`);
     try {
-      const target = new URL(process.env.DATABASE_URL!);
+      const target = new URL(serverUrl!);
       target.pathname = `/${db}`;
       const child = spawn(node[0]!, [...node.slice(1), main, 'load', '--users', '3000', '--spots', '300', '--checkins', '60000'], {
         cwd: root,
-        env: { ...process.env, DATABASE_URL: target.toString(), NODE_ENV: '' },
+        env: { ...process.env, DATABASE_URL: target.toString(), DATABASE_URL_UNPOOLED: '', NODE_ENV: '' },
       });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
@@ -457,8 +459,8 @@ describe('connection failures', { timeout: 60_000 }, () => {
     }
   });
 
-  it.runIf(process.env.DATABASE_URL)('says in one line that the database does not exist, and how to create it', async () => {
-    const target = new URL(process.env.DATABASE_URL!);
+  it.runIf(serverUrl)('says in one line that the database does not exist, and how to create it', async () => {
+    const target = new URL(serverUrl!);
     target.pathname = '/skatehubba_no_such_db';
     const r = await run(['load', ...tiny], { DATABASE_URL: target.toString() });
     expect(r.code).toBe(1);
@@ -468,8 +470,8 @@ describe('connection failures', { timeout: 60_000 }, () => {
   });
 });
 
-describe.runIf(process.env.DATABASE_URL)('load on a Postgres server', { timeout: 180_000 }, () => {
-  const url = process.env.DATABASE_URL ?? '';
+describe.runIf(serverUrl)('load on a Postgres server', { timeout: 180_000 }, () => {
+  const url = serverUrl ?? '';
   const databases = [`skatehubba_seed_a_${process.pid}`, `skatehubba_seed_b_${process.pid}`];
   let admin: pg.Client;
 

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { withActor } from '@skatehubba/audit';
 import { recordProgress } from '@skatehubba/gamification';
 import { sessionWrites, userWrites } from '@skatehubba/identity';
-import { asRider, rowsOf } from '@skatehubba/schema-kit';
+import { asRider, rowsOf, unwrap } from '@skatehubba/schema-kit';
 import { savedSpotWrites, spotWrites } from '@skatehubba/spots';
 
 type Db = NodePgDatabase<Record<string, unknown>>;
@@ -126,7 +126,8 @@ export async function buildHeavyRider(
     ),
   );
   for (const achievementId of achievementIds.slice(0, H.achievements)) {
-    for (let s = 0; s < H.progressSteps; s++) await asRider(db, id, (tx) => recordProgress(tx as never, id, achievementId, 1));
+    for (let s = 0; s < H.progressSteps; s++)
+      unwrap(await recordProgress(db as never, { rider: id }, id, { achievement_id: achievementId }));
   }
 
   // Check-ins, newest first, one an hour apart: 3,000 span 125 days.

@@ -96,6 +96,7 @@ export const TABLE_SPECS = {
       ['name', 'text'],
       ['description', 'text'],
       ['tier', 'achievement_tier'],
+      ['metric', 'achievement_metric'],
       ['goal', 'int4'],
       ['created_at', 'timestamptz'],
     ],
@@ -133,30 +134,11 @@ export const TABLE_SPECS = {
       ['created_at', 'timestamptz'],
     ],
   },
-  user_achievements: {
-    table: 'user_achievements',
-    columns: [
-      ['user_id', 'uuid'],
-      ['achievement_id', 'uuid'],
-      ['goal', 'int4'],
-      ['progress', 'int4'],
-      ['unlocked_at', 'timestamptz'],
-      ['created_at', 'timestamptz'],
-    ],
-  },
 } as const satisfies Record<string, TableSpec>;
 
 export type SeedTable = keyof typeof TABLE_SPECS;
 /** Load order: parents before children. */
-export const SEED_TABLES: readonly SeedTable[] = [
-  'users',
-  'spots',
-  'achievements',
-  'sessions',
-  'saved_spots',
-  'checkins',
-  'user_achievements',
-];
+export const SEED_TABLES: readonly SeedTable[] = ['users', 'spots', 'achievements', 'sessions', 'saved_spots', 'checkins'];
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -188,7 +170,7 @@ export interface SampleRider {
 
 /**
  * Builds every seed row for (seed, counts). Parent tables are materialised
- * (they are small even at the large profile); check-ins and progress stream
+ * (they are small even at the large profile); check-ins stream
  * per rider, in time order, so memory stays flat at 1M check-ins.
  */
 export class SeedGenerator {
@@ -198,7 +180,6 @@ export class SeedGenerator {
   private readonly spotsByCity: number[][] = [];
   private readonly cityPickers: WeightedPicker[] = [];
   private readonly globalCity: WeightedPicker;
-  private readonly progress: Row[] = [];
 
   /** See `startOfUtcDay()`: every timestamp is laid out relative to it. */
   readonly anchor: number;
@@ -316,7 +297,8 @@ export class SeedGenerator {
         longitude,
         photo,
         creator,
-        s.archivedAt === null ? null : iso(s.archivedAt),
+        // Every spot goes in active; the closed ones close after their check-ins (closedSpots()).
+        null,
         iso(createdAt),
       ];
     }
@@ -325,7 +307,7 @@ export class SeedGenerator {
   *achievementRows(): Generator<Row> {
     const createdAt = iso(this.anchor - 1000 * DAY);
     for (const [i, a] of ACHIEVEMENT_CATALOGUE.entries()) {
-      yield [this.achievementIds[i], a.slug, a.name, a.description, a.tier, a.goal, createdAt];
+      yield [this.achievementIds[i], a.slug, a.name, a.description, a.tier, a.metric, a.goal, createdAt];
     }
   }
 
@@ -371,9 +353,10 @@ export class SeedGenerator {
   }
 
   /**
-   * Check-ins, one rider at a time in time order. While streaming, it computes
-   * each rider's achievement progress and the instant each goal was reached,
-   * so `userAchievementRows()` is consistent with the check-ins by construction.
+   * Check-ins, one rider at a time in time order, all live: the spots that
+   * close do so after every check-in (`closedSpots()`). Achievement progress
+   * is not generated: the database counts it from these rows as they load,
+   * with the definitions in the catalogue, as it does for every check-in.
    */
   *checkinRows(): Generator<Row> {
     const rng = new Rng(this.seed, 'checkins');
@@ -422,8 +405,6 @@ export class SeedGenerator {
       }
       planned.sort((a, b) => a.at - b.at);
 
-      const metricTimes = { checkins: [] as number[], landed: [] as number[], spots: [] as number[] };
-      const visited = new Set<number>();
       for (const { at, spot } of planned) {
         const s = this.spots[spot]!;
         const status = statuses[statusPicker.pick(rng)]!;
@@ -431,28 +412,14 @@ export class SeedGenerator {
         const note = rng.chance(0.1) ? notes[rng.int(notes.length)]! : null;
         const id = rng.uuid();
         const media = rng.chance(0.15) ? signedUrl(rng, `checkins/${id}.mp4`) : null;
-        const archivedAt = s.archivedAt === null ? null : iso(s.archivedAt);
-        metricTimes.checkins.push(at);
-        if (status === 'landed') metricTimes.landed.push(at);
-        if (!visited.has(spot)) {
-          visited.add(spot);
-          metricTimes.spots.push(at);
-        }
-        yield [id, u.id, s.id, TRICKS[tricks.pick(rng)]![0], status, stance, note, media, archivedAt, iso(at)];
-      }
-
-      for (const [i, a] of ACHIEVEMENT_CATALOGUE.entries()) {
-        const times = metricTimes[a.metric];
-        if (!times.length) continue;
-        const reached = times.length >= a.goal ? times[a.goal - 1]! : null;
-        this.progress.push([u.id, this.achievementIds[i], a.goal, times.length, reached === null ? null : iso(reached), iso(times[0]!)]);
+        yield [id, u.id, s.id, TRICKS[tricks.pick(rng)]![0], status, stance, note, media, null, iso(at)];
       }
     }
   }
 
-  /** Available after `checkinRows()` has been consumed. */
-  *userAchievementRows(): Generator<Row> {
-    yield* this.progress;
+  /** The spots that close at the anchor, after their check-ins: their ids and the instant. */
+  closedSpots(): { ids: string[]; at: string } {
+    return { ids: this.spots.filter((s) => s.archivedAt !== null).map((s) => s.id), at: iso(this.anchor) };
   }
 
   rows(table: SeedTable): Iterable<Row> {
@@ -469,8 +436,6 @@ export class SeedGenerator {
         return this.savedSpotRows();
       case 'checkins':
         return this.checkinRows();
-      case 'user_achievements':
-        return this.userAchievementRows();
     }
   }
 

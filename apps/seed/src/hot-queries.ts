@@ -2,10 +2,9 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { schema } from '@skatehubba/db';
-import { asRider } from '@skatehubba/schema-kit';
+import { encodeCursor, unwrap } from '@skatehubba/schema-kit';
 import { achievementsOf } from '@skatehubba/gamification';
-import { leaderboard, riderHistory, savedSpotsOf, spotFeed, spotLeaderboard, spotsNear, type CheckinCursor } from '@skatehubba/spots';
-import { startOfUtcDay } from './generate';
+import { leaderboard, riderHistory, savedSpotsOf, spotFeed, spotLeaderboard, spotsNear } from '@skatehubba/spots';
 import type { SqlRunner } from './load';
 
 type Db = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
@@ -16,14 +15,9 @@ export interface Sample {
   userId: string;
   /** A point a few metres from a spot riders check in at. */
   point: { latitude: number; longitude: number };
-  historyCursor: CheckinCursor;
+  /** The cursor of the sample rider's history after its first page of 20. */
+  historyCursor: string;
 }
-
-/**
- * The seed's check-ins span the 180 days before its anchor, by default the
- * start of today (UTC): leaderboards look at its last 30.
- */
-const AS_OF = new Date(startOfUtcDay(Date.now()));
 
 export interface HotQuery {
   name: string;
@@ -33,10 +27,11 @@ export interface HotQuery {
   ordered?: boolean;
   /**
    * Who the API runs it as: `anonymous` for what is public (feeds,
-   * leaderboards, spots near me), `rider` for a rider's own data, with the
-   * sample's rider set (`asRider(db, sample.userId, ...)`).
+   * leaderboards, spots near me: one statement on the login), `rider` for a
+   * rider's own data (a transaction as the sample's rider).
    */
   as: 'anonymous' | 'rider';
+  /** The lib function, called as the API calls it, for the sample. */
   run(db: Db, sample: Sample): Promise<unknown>;
 }
 
@@ -47,13 +42,13 @@ export const HOT_QUERIES: HotQuery[] = [
     indexes: ['checkins_spot_id_created_at_idx'],
     ordered: true,
     as: 'anonymous',
-    run: (db, s) => spotFeed(db, s.spotId, { limit: 20 }),
+    run: async (db, s) => unwrap(await spotFeed(db, 'anonymous', s.spotId, { limit: 20 })),
   },
   {
     name: 'rider history',
     indexes: ['checkins_user_id_created_at_idx', 'checkins_user_spot_window_uq'],
     as: 'rider',
-    run: (db, s) => riderHistory(db, s.userId, { limit: 20 }),
+    run: async (db, s) => unwrap(await riderHistory(db, { rider: s.userId }, s.userId, { limit: 20 })),
   },
   {
     name: 'rider history, next page',
@@ -63,27 +58,39 @@ export const HOT_QUERIES: HotQuery[] = [
     // feed) are where a sort would read thousands of rows.
     indexes: ['checkins_user_id_created_at_idx'],
     as: 'rider',
-    run: (db, s) => riderHistory(db, s.userId, { limit: 20, after: s.historyCursor }),
+    run: async (db, s) => unwrap(await riderHistory(db, { rider: s.userId }, s.userId, { limit: 20, cursor: s.historyCursor })),
   },
   {
     name: 'spots near me (2 km)',
     indexes: ['spots_active_location_idx'],
     as: 'anonymous',
-    run: (db, s) => spotsNear(db, { ...s.point, radiusM: 2_000, limit: 50 }),
+    run: async (db, s) => unwrap(await spotsNear(db, 'anonymous', { ...s.point, radius_m: 2_000, limit: 50 })),
   },
-  { name: 'saved spots', indexes: ['saved_spots_pk'], as: 'rider', run: (db, s) => savedSpotsOf(db, s.userId) },
-  { name: 'achievements', indexes: ['user_achievements_pk'], as: 'rider', run: (db, s) => achievementsOf(db, s.userId) },
+  {
+    name: 'saved spots',
+    indexes: ['saved_spots_pk'],
+    as: 'rider',
+    run: async (db, s) => unwrap(await savedSpotsOf(db, { rider: s.userId }, { limit: 20 })),
+  },
+  {
+    name: 'achievements',
+    indexes: ['user_achievements_pk', 'rider_metrics_pk'],
+    as: 'rider',
+    run: async (db, s) => unwrap(await achievementsOf(db, { rider: s.userId }, { limit: 20 })),
+  },
   {
     name: 'spot leaderboard (30 days)',
-    indexes: ['checkins_spot_id_created_at_idx'],
+    indexes: ['spot_leaderboard_entries_spot_landed_idx'],
+    ordered: true,
     as: 'anonymous',
-    run: (db, s) => spotLeaderboard(db, s.spotId, { asOf: AS_OF }),
+    run: async (db, s) => unwrap(await spotLeaderboard(db, 'anonymous', s.spotId, { limit: 10 })),
   },
   {
     name: 'leaderboard (30 days)',
-    indexes: ['checkins_landed_created_at_idx'],
+    indexes: ['leaderboard_entries_landed_idx'],
+    ordered: true,
     as: 'anonymous',
-    run: (db) => leaderboard(db, { asOf: AS_OF }),
+    run: async (db) => unwrap(await leaderboard(db, 'anonymous', { limit: 10 })),
   },
 ];
 
@@ -123,7 +130,7 @@ export async function drawSamples(db: SqlRunner, n: number): Promise<Sample[]> {
     spotId: r.spot_id,
     userId: r.user_id,
     point: { latitude: Number(r.latitude), longitude: Number(r.longitude) },
-    historyCursor: { createdAt: r.cursor_at, id: r.cursor_id },
+    historyCursor: encodeCursor('rider-history', [r.cursor_at, r.cursor_id]),
   }));
 }
 
@@ -136,20 +143,41 @@ export interface PlanNode {
   Plans?: PlanNode[];
 }
 
+/** A statement a hot query sent, with its parameters. */
+export interface CapturedStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/** The request's context statement (`callerContext()`): role, claims, actor, search path. */
+const isContext = (statement: CapturedStatement) => /^select set_config\(/i.test(statement.sql.trim());
+
 /**
- * Runs a hot query once through a drizzle instance that records the SQL it
- * sends, then EXPLAINs that SQL with the same parameters and returns every
- * plan node, root first. The query must send exactly one statement.
+ * Runs a hot query once as the API calls it, through a drizzle instance that
+ * records what it sends, and returns the query itself (the one statement that
+ * is not the request's context) and the context statement, if any.
  */
-export async function explainHotQuery(pool: pg.Pool, query: HotQuery, sample: Sample): Promise<PlanNode[]> {
-  const captured: { sql: string; params: unknown[] }[] = [];
+export async function captureHotQuery(
+  pool: pg.Pool,
+  query: HotQuery,
+  sample: Sample,
+): Promise<{ statement: CapturedStatement; context?: CapturedStatement }> {
+  const captured: CapturedStatement[] = [];
   const db = drizzle(pool, { schema, logger: { logQuery: (sql, params) => void captured.push({ sql, params }) } });
   await query.run(db as unknown as Db, sample);
-  if (captured.length !== 1) throw new Error(`${query.name} sent ${captured.length} statements; the plan check expects one`);
-  const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-    `EXPLAIN (FORMAT JSON) ${captured[0]!.sql}`,
-    captured[0]!.params,
-  );
+  const statements = captured.filter((c) => !isContext(c));
+  if (statements.length !== 1)
+    throw new Error(`${query.name} sent ${statements.length} statements besides its context; the plan check expects one`);
+  return { statement: statements[0]!, context: captured.find(isContext) };
+}
+
+/**
+ * The plan of a hot query's statement as the login of `pool` runs it outside
+ * any request context (the admin login: no policy applies), every node root first.
+ */
+export async function explainHotQuery(pool: pg.Pool, query: HotQuery, sample: Sample): Promise<PlanNode[]> {
+  const { statement } = await captureHotQuery(pool, query, sample);
+  const { rows } = await pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${statement.sql}`, statement.params);
   return planNodes(rows[0]!['QUERY PLAN'][0].Plan);
 }
 
@@ -180,21 +208,12 @@ function planNodes(root: PlanNode): PlanNode[] {
 }
 
 /**
- * Runs a hot query the way the API does on its own login: in a transaction
- * as `anonymous`, or as the sample's rider (`authenticated`, claims set), so
- * row-level security applies. `db` should be a skatehubba_app connection.
- */
-export function runAsApp(db: Db, query: HotQuery, sample: Sample): Promise<unknown> {
-  // The app's login starts every session as `anonymous` (migration 0006), so a
-  // public read runs as the API runs it: one statement, no transaction.
-  return query.as === 'rider' ? asRider(db, sample.userId, (tx) => query.run(tx as unknown as Db, sample)) : query.run(db, sample);
-}
-
-/**
- * `explainHotQuery` under row-level security: inside `runAsApp`'s
- * transaction (role and claims set) on one connection of `pool` (a
- * skatehubba_app pool), so the plan carries the policies' quals and the
- * `current_rider_id()` InitPlan. `options` go into EXPLAIN's parentheses.
+ * `explainHotQuery` under row-level security, on one connection of `pool` (a
+ * skatehubba_app pool): for a rider's query, inside a transaction that ran
+ * the same context statement the function sends (role and claims set), so
+ * the plan carries the policies' quals and the `current_rider_id()`
+ * InitPlan; a public one on the login as it is (its session default is
+ * `anonymous`). `options` go into EXPLAIN's parentheses.
  */
 export async function explainHotQueryAsApp(
   pool: pg.Pool,
@@ -202,29 +221,19 @@ export async function explainHotQueryAsApp(
   sample: Sample,
   options = 'FORMAT JSON',
 ): Promise<{ nodes: PlanNode[]; text: string }> {
+  const { statement, context } = await captureHotQuery(pool, query, sample);
   const client = await pool.connect();
   try {
-    const captured: { sql: string; params: unknown[] }[] = [];
-    const db = drizzle(client, { schema, logger: { logQuery: (sql, params) => void captured.push({ sql, params }) } });
-    let plan: unknown;
-    await runAsApp(
-      db as unknown as Db,
-      {
-        ...query,
-        run: async (tx, s) => {
-          captured.length = 0; // the role and claims statement
-          await query.run(tx, s);
-          if (captured.length !== 1) throw new Error(`${query.name} sent ${captured.length} statements; the plan check expects one`);
-          const { rows } = await client.query(`EXPLAIN (${options}) ${captured[0]!.sql}`, captured[0]!.params);
-          plan = rows;
-        },
-      },
-      sample,
-    );
-    const rows = plan as Record<string, unknown>[];
+    await client.query('BEGIN');
+    if (context) await client.query(context.sql, context.params);
+    const { rows } = await client.query<Record<string, unknown>>(`EXPLAIN (${options}) ${statement.sql}`, statement.params);
+    await client.query('ROLLBACK');
     if (!/FORMAT JSON/i.test(options)) return { nodes: [], text: rows.map((r) => r['QUERY PLAN']).join('\n') };
     const root = (rows[0]!['QUERY PLAN'] as [{ Plan: PlanNode }])[0].Plan;
     return { nodes: planNodes(root), text: JSON.stringify(root) };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   } finally {
     client.release();
   }

@@ -13,7 +13,7 @@ import {
 import { ROLES } from '@skatehubba/schema-kit';
 import { actAsRiderLines, appLoginUrl, type ActAsTarget } from './act-as';
 import { describeConnectionError } from './connection-errors';
-import { guardMessage, parseOptions, USAGE, UsageError, type SeedOptions } from './options';
+import { guardMessage, parseOptions, seedUrlName, USAGE, UsageError, type SeedOptions } from './options';
 import { PROFILES } from './profiles';
 import { holdings, migrateAndSeed, resetServerDatabase, riderLogins, SeedError, type Holdings, type RiderLogin } from './seed';
 import { holdPort, MAX_CLIENTS, serveOverWire } from './wire';
@@ -280,7 +280,8 @@ async function main(): Promise<number> {
   const refusal = guardMessage(process.env, options);
   if (refusal) throw new Refusal(refusal);
   listenForStop();
-  const url = process.env.DATABASE_URL;
+  const urlName = seedUrlName(process.env);
+  const url = urlName && process.env[urlName];
   if (url) {
     try {
       return await onServer(options, url);

@@ -29,7 +29,8 @@ export class UsageError extends Error {
 export const USAGE = `Usage: nx run seed:serve [-- options]     serve a seeded embedded Postgres (PGlite)
        nx run seed:load  [-- options]     migrate and seed, then exit
 
-With DATABASE_URL set, both migrate and seed that database instead.
+With DATABASE_URL set, both migrate and seed that database instead; with
+DATABASE_URL_UNPOOLED set too (Neon's direct URL next to its pooled one), that one.
 
 Options:
   --profile small|medium|large   row counts (default small; large = 100k users, 20k spots, 1M check-ins)
@@ -150,6 +151,17 @@ export function parseOptions(argv: readonly string[]): SeedOptions {
 export const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[?::1\]?)$/i;
 
 /**
+ * Which variable names the server the seed runs on: the direct URL
+ * (`DATABASE_URL_UNPOOLED`, as Neon names it) when set, since the seed holds
+ * one long transaction and migrates first, which a transaction pooler must
+ * not carry; else `DATABASE_URL`; else none (the embedded database).
+ */
+export function seedUrlName(env: NodeJS.ProcessEnv): 'DATABASE_URL_UNPOOLED' | 'DATABASE_URL' | undefined {
+  if (env.DATABASE_URL_UNPOOLED) return 'DATABASE_URL_UNPOOLED';
+  return env.DATABASE_URL ? 'DATABASE_URL' : undefined;
+}
+
+/**
  * Refuses the runs a seed must never do. Returns the message to print, or
  * undefined when the run may go ahead.
  */
@@ -157,15 +169,16 @@ export function guardMessage(env: NodeJS.ProcessEnv, options: Pick<SeedOptions, 
   if (env.NODE_ENV === 'production') {
     return 'refusing to seed: NODE_ENV=production. Seeds are for local and development databases; there are no production seeds. Unset NODE_ENV to seed a development database.';
   }
-  const url = env.DATABASE_URL;
-  if (!url) return undefined;
+  const name = seedUrlName(env);
+  const url = name && env[name];
+  if (!name || !url) return undefined;
   let host: string;
   try {
     host = new URL(url).hostname;
   } catch {
-    return 'refusing to seed: DATABASE_URL is not a valid URL (expected postgres://user@host:port/database).';
+    return `refusing to seed: ${name} is not a valid URL (expected postgres://user@host:port/database).`;
   }
-  if (!host) return 'refusing to seed: DATABASE_URL has no host (expected postgres://user@host:port/database).';
+  if (!host) return `refusing to seed: ${name} has no host (expected postgres://user@host:port/database).`;
   if (!LOOPBACK.test(host) && !options.allowRemote) {
     return `refusing to seed ${host}: it is not on this machine. If it is a development database (a Neon dev branch), pass --allow-remote; never point a seed at production.`;
   }

@@ -116,8 +116,10 @@ function floorStatements(rows: Record<SeedTable, number>): [SeedTable, string][]
     ],
     [
       'achievements',
-      `INSERT INTO achievements (slug, name, description, tier, goal)
-      SELECT 'bench-' || g, 'Bench ' || g, 'Bench achievement', 'bronze', g FROM generate_series(1, ${rows.achievements}) g`,
+      `INSERT INTO achievements (slug, name, description, tier, metric, goal)
+      SELECT 'bench-' || g, 'Bench ' || g, 'Bench achievement', 'bronze',
+             (ARRAY['checkins', 'landed', 'distinct_spots'])[1 + g % 3]::achievement_metric, g * 5
+        FROM generate_series(1, ${rows.achievements}) g`,
     ],
     [
       'sessions',
@@ -145,14 +147,6 @@ function floorStatements(rows: Record<SeedTable, number>): [SeedTable, string][]
         FROM (SELECT array_agg(id) a, count(*)::int n FROM users) u,
              (SELECT array_agg(id) a, count(*)::int n FROM spots) s,
              generate_series(0, ${rows.checkins - 1}) g`,
-    ],
-    [
-      'user_achievements',
-      `INSERT INTO user_achievements (user_id, achievement_id, goal, progress, unlocked_at, created_at)
-      SELECT u.a[1 + g / a.n], a.ids[1 + g % a.n], a.goals[1 + g % a.n], a.goals[1 + g % a.n], now(), now() - interval '1 day'
-        FROM (SELECT array_agg(id) a FROM users) u,
-             (SELECT array_agg(id ORDER BY goal) ids, array_agg(goal ORDER BY goal) goals, count(*)::int n FROM achievements) a,
-             generate_series(0, ${rows.user_achievements - 1}) g`,
     ],
   ];
 }

@@ -41,6 +41,38 @@ export async function resetServerDatabase(runner: SqlRunner) {
   await runner.query('CREATE SCHEMA public');
 }
 
+/**
+ * The spots that closed: archived at the anchor, after every check-in there,
+ * with their check-ins, as `archive_spot()` does. The check-ins counted when
+ * they were made (their unlocks stay); the riders' counters go down now.
+ */
+async function closeSpots(runner: SqlRunner, generator: SeedGenerator) {
+  const { ids, at } = generator.closedSpots();
+  await runner.query('UPDATE spots SET archived_at = $2::timestamptz WHERE id = ANY($1::uuid[])', [ids, at]);
+  await runner.query('UPDATE checkins SET archived_at = $2::timestamptz WHERE spot_id = ANY($1::uuid[]) AND archived_at IS NULL', [
+    ids,
+    at,
+  ]);
+}
+
+/**
+ * A believable inbox: the check-in triggers wrote a notification for every
+ * unlock as the check-ins loaded, all unread. Riders open most of them: 85%
+ * of those older than a day are read, from a minute to 36 hours after they
+ * came, never after the anchor. Which ones and when follow from the row's
+ * rider and achievement (an md5), so the same seed reads the same ones.
+ */
+async function readOldNotifications(runner: SqlRunner, anchor: number) {
+  await runner.query(
+    `UPDATE notifications n
+        SET read_at = least(n.created_at + make_interval(mins => 1 + (get_byte(h.digest, 0) * 256 + get_byte(h.digest, 1)) % 2160),
+                            $1::timestamptz - interval '1 minute')
+       FROM (SELECT id, decode(md5(user_id::text || coalesce(achievement_id::text, '')), 'hex') AS digest FROM notifications) h
+      WHERE h.id = n.id AND n.created_at < $1::timestamptz - interval '1 day' AND get_byte(h.digest, 2) < 218`,
+    [new Date(anchor).toISOString()],
+  );
+}
+
 /** How many riders, spots and check-ins a migrated database holds. */
 export async function holdings(runner: SqlRunner): Promise<Holdings> {
   const { rows } = await runner.query<Record<keyof Holdings, string | number>>(
@@ -68,7 +100,12 @@ export async function migrateAndSeed(handle: PgliteHandle | NodePgHandle, plan: 
     const generator = await timed(timings, 'plan', async () => new SeedGenerator(plan.seed, plan.counts, plan.anchor));
     await runner.query('BEGIN');
     try {
+      // The leaderboards count the 30 days up to the seed's anchor, as if the maintenance job had run that day.
+      await runner.query('SELECT roll_leaderboards($1::timestamptz)', [new Date(generator.anchor).toISOString()]);
       timings.push(...(await loadTables(runner, generator, undefined, plan.signal)));
+      plan.signal?.throwIfAborted();
+      await timed(timings, 'close spots', () => closeSpots(runner, generator));
+      await timed(timings, 'inbox history', () => readOldNotifications(runner, generator.anchor));
       await timed(timings, 'commit', () => runner.query('COMMIT'));
     } catch (error) {
       await runner.query('ROLLBACK').catch(() => undefined);

@@ -1,4 +1,4 @@
-import type { AchievementTier } from '@skatehubba/enums';
+import type { AchievementMetric, AchievementTier } from '@skatehubba/enums';
 
 /**
  * Real skate cities, with a weight for the size of their scene (share of
@@ -117,8 +117,6 @@ export const SWITCH_SHARE = 0.08;
 /** Relative check-in volume per local hour, 0-23: quiet mornings, peak after school and work. */
 export const HOUR_WEIGHTS = [1, 0.5, 0.2, 0.1, 0.1, 0.2, 0.5, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 12, 10, 7, 5, 3, 2] as const;
 
-export type AchievementMetric = 'checkins' | 'landed' | 'spots';
-
 export interface AchievementSpec {
   slug: string;
   name: string;
@@ -128,7 +126,11 @@ export interface AchievementSpec {
   metric: AchievementMetric;
 }
 
-/** The catalogue the seed installs; progress is computed from each rider's check-ins. */
+/**
+ * The catalogue the seed installs. Each achievement states its metric; the
+ * database counts progress from the check-ins as they load, the same way it
+ * counts every check-in the API writes.
+ */
 export const ACHIEVEMENT_CATALOGUE: readonly AchievementSpec[] = [
   { slug: 'first-push', name: 'First Push', description: 'Check in anywhere.', tier: 'bronze', goal: 1, metric: 'checkins' },
   { slug: 'regular', name: 'Regular', description: 'Check in 25 times.', tier: 'silver', goal: 25, metric: 'checkins' },
@@ -137,14 +139,28 @@ export const ACHIEVEMENT_CATALOGUE: readonly AchievementSpec[] = [
   { slug: 'first-land', name: 'First Land', description: 'Land a trick.', tier: 'bronze', goal: 1, metric: 'landed' },
   { slug: 'landed-25', name: 'Dialed', description: 'Land 25 tricks.', tier: 'silver', goal: 25, metric: 'landed' },
   { slug: 'landed-100', name: 'Bangers Only', description: 'Land 100 tricks.', tier: 'gold', goal: 100, metric: 'landed' },
-  { slug: 'spot-hopper', name: 'Spot Hopper', description: 'Check in at 5 different spots.', tier: 'bronze', goal: 5, metric: 'spots' },
-  { slug: 'explorer', name: 'Explorer', description: 'Check in at 20 different spots.', tier: 'silver', goal: 20, metric: 'spots' },
+  {
+    slug: 'spot-hopper',
+    name: 'Spot Hopper',
+    description: 'Check in at 5 different spots.',
+    tier: 'bronze',
+    goal: 5,
+    metric: 'distinct_spots',
+  },
+  {
+    slug: 'explorer',
+    name: 'Explorer',
+    description: 'Check in at 20 different spots.',
+    tier: 'silver',
+    goal: 20,
+    metric: 'distinct_spots',
+  },
   {
     slug: 'globetrotter',
     name: 'Globetrotter',
     description: 'Check in at 60 different spots.',
     tier: 'legendary',
     goal: 60,
-    metric: 'spots',
+    metric: 'distinct_spots',
   },
 ];

@@ -760,3 +760,91 @@ $mutant$`,
   erasureOwned('erase_rider() executable by PUBLIC', [], 'GRANT EXECUTE ON FUNCTION erase_rider(uuid) TO PUBLIC'),
   erasureOwned('export_rider() executable by PUBLIC', [], 'GRANT EXECUTE ON FUNCTION export_rider(uuid) TO PUBLIC'),
 );
+
+// leaderboards
+// The counts the leaderboards read (migrations 0012, 0013). Owned by
+// libs/spots/src/leaderboards.int.test.ts: its property test compares the
+// fast path with the count over the check-ins after random writes.
+const LEADERBOARDS = 'libs/spots/src/leaderboards.int.test.ts';
+/** A policy the owner's triggers and functions need: without it they find and write nothing. */
+const policyDroppedOwnedBy = (table: string, name: string, ...owners: string[]): Mutant => ({
+  name: `${name} dropped`,
+  covers: [name],
+  sql: [dropPolicy(table, name)],
+  owners: own(...owners),
+});
+MUTANTS.push(
+  pkDropped('leaderboard_window', LEADERBOARDS),
+  checkDropped('leaderboard_window', 'leaderboard_window_single_ck', LEADERBOARDS),
+  policyDroppedOwnedBy('leaderboard_window', 'leaderboard_window_owner_pol', LEADERBOARDS),
+  // Support's read of the window: only a real login shows a missing policy.
+  {
+    name: 'leaderboard_window_readonly_pol dropped',
+    covers: ['leaderboard_window_readonly_pol'],
+    sql: [dropPolicy('leaderboard_window', 'leaderboard_window_readonly_pol')],
+    owners: own(PERMISSIONS),
+  },
+  pkDropped('leaderboard_entries', LEADERBOARDS),
+  checkDropped('leaderboard_entries', 'leaderboard_entries_landed_ck', LEADERBOARDS),
+  indexDropped('leaderboard_entries_landed_idx', INDEX_DEFINITIONS),
+  deleteRule('leaderboard_entries', 'leaderboard_entries_user_id_fk', 'ON DELETE CASCADE', 'ON DELETE NO ACTION', LEADERBOARDS),
+  {
+    name: 'leaderboard_entries_read_pol dropped',
+    covers: ['leaderboard_entries_read_pol'],
+    sql: [dropPolicy('leaderboard_entries', 'leaderboard_entries_read_pol')],
+    owners: [onServer(LEADERBOARDS)],
+  },
+  policyDroppedOwnedBy('leaderboard_entries', 'leaderboard_entries_owner_pol', LEADERBOARDS),
+  pkDropped('spot_leaderboard_entries', LEADERBOARDS),
+  checkDropped('spot_leaderboard_entries', 'spot_leaderboard_entries_landed_ck', LEADERBOARDS),
+  indexDropped('spot_leaderboard_entries_spot_landed_idx', INDEX_DEFINITIONS),
+  indexDropped('spot_leaderboard_entries_user_id_idx', INDEX_DEFINITIONS),
+  deleteRule('spot_leaderboard_entries', 'spot_leaderboard_entries_spot_id_fk', 'ON DELETE CASCADE', 'ON DELETE NO ACTION', LEADERBOARDS),
+  deleteRule('spot_leaderboard_entries', 'spot_leaderboard_entries_user_id_fk', 'ON DELETE CASCADE', 'ON DELETE NO ACTION', LEADERBOARDS),
+  {
+    name: 'spot_leaderboard_entries_read_pol dropped',
+    covers: ['spot_leaderboard_entries_read_pol'],
+    sql: [dropPolicy('spot_leaderboard_entries', 'spot_leaderboard_entries_read_pol')],
+    owners: [onServer(LEADERBOARDS)],
+  },
+  policyDroppedOwnedBy('spot_leaderboard_entries', 'spot_leaderboard_entries_owner_pol', LEADERBOARDS),
+  triggerDropped('checkins', 'checkins_leaderboard_insert_trg', LEADERBOARDS),
+  triggerDropped('checkins', 'checkins_leaderboard_update_trg', LEADERBOARDS),
+  triggerDropped('checkins', 'checkins_leaderboard_delete_trg', LEADERBOARDS),
+  {
+    name: 'leaderboards_apply() loses decrements',
+    covers: [],
+    sql: [rewriteFunction('leaderboards_apply', 'SET landed = e.landed + c.delta', 'SET landed = e.landed + greatest(c.delta, 0)')],
+    owners: own(LEADERBOARDS),
+  },
+  {
+    name: 'checkins_leaderboard_inserted() ignores the window',
+    covers: [],
+    sql: [rewriteFunction('checkins_leaderboard_inserted', 'AND n.created_at >= window_start', '')],
+    owners: own(LEADERBOARDS),
+  },
+  {
+    name: 'roll_leaderboards() keeps the days it leaves',
+    covers: [],
+    sql: [rewriteFunction('roll_leaderboards', 'CASE WHEN new_start > old_start THEN -1 ELSE 1 END', '0')],
+    owners: own(LEADERBOARDS),
+  },
+  {
+    name: 'leaderboard_window_start() a day off',
+    covers: [],
+    sql: [rewriteFunction('leaderboard_window_start', 'public.leaderboard_days() - 1', 'public.leaderboard_days()')],
+    owners: own(LEADERBOARDS),
+  },
+  {
+    name: 'roll_leaderboards() without the staff guard',
+    covers: [],
+    sql: [rewriteFunction('roll_leaderboards', 'public.current_rider_id() IS NOT NULL OR NOT public.session_is_staff()', 'false')],
+    owners: own(LEADERBOARDS),
+  },
+  {
+    name: 'roll_leaderboards() executable by PUBLIC',
+    covers: [],
+    sql: ['GRANT EXECUTE ON FUNCTION roll_leaderboards(timestamptz) TO PUBLIC'],
+    owners: own(LEADERBOARDS),
+  },
+);
