@@ -38,87 +38,116 @@ type MatrixRole = (typeof MATRIX_ROLES)[number];
  *   or `sessions.token_hash` (session_by_token_hash() looks one up).
  * - audit_logs: support reads it, nobody writes it; the audit trigger does, as
  *   the owner. TRUNCATE: the owner only, everywhere.
+ * - rider_metrics, notification_inboxes, the leaderboard tables: counters the
+ *   owner's triggers keep; riders (and, for the leaderboards, everyone) read
+ *   them, nobody writes them. notifications: a rider updates `read_at` only.
  */
 const TABLE_MATRIX = `
-| object                           | skatehubba_app | authenticated | anonymous | skatehubba_readonly | skatehubba_owner | PUBLIC |
-| achievements                     |                | S             | S         | S                   | SIUDT            |        |
-| achievements.id                  |                | S             | S         | S                   | SIU              |        |
-| achievements.slug                |                | S             | S         | S                   | SIU              |        |
-| achievements.name                |                | S             | S         | S                   | SIU              |        |
-| achievements.description         |                | S             | S         | S                   | SIU              |        |
-| achievements.tier                |                | S             | S         | S                   | SIU              |        |
-| achievements.goal                |                | S             | S         | S                   | SIU              |        |
-| achievements.icon_url            |                | S             | S         | S                   | SIU              |        |
-| achievements.created_at          |                | S             | S         | S                   | SIU              |        |
-| achievements.updated_at          |                | S             | S         | S                   | SIU              |        |
-| audit_logs                       |                |               |           | S                   | SIUDT            |        |
-| audit_logs.id                    |                |               |           | S                   | SIU              |        |
-| audit_logs.actor_id              |                |               |           | S                   | SIU              |        |
-| audit_logs.action                |                |               |           | S                   | SIU              |        |
-| audit_logs.target_table          |                |               |           | S                   | SIU              |        |
-| audit_logs.target_id             |                |               |           | S                   | SIU              |        |
-| audit_logs.changes               |                |               |           | S                   | SIU              |        |
-| audit_logs.transaction_id        |                |               |           | S                   | SIU              |        |
-| audit_logs.created_at            |                |               |           | S                   | SIU              |        |
-| audit_logs.subject_id            |                |               |           | S                   | SIU              |        |
-| checkins                         |                | SD            | S         | S                   | SIUDT            |        |
-| checkins.id                      |                | S             | S         | S                   | SIU              |        |
-| checkins.user_id                 |                | SI            | S         | S                   | SIU              |        |
-| checkins.spot_id                 |                | SI            | S         | S                   | SIU              |        |
-| checkins.trick                   |                | SIU           | S         | S                   | SIU              |        |
-| checkins.trick_status            |                | SIU           | S         | S                   | SIU              |        |
-| checkins.stance                  |                | SIU           | S         | S                   | SIU              |        |
-| checkins.note                    |                | SIU           | S         | S                   | SIU              |        |
-| checkins.media_url               |                | SIU           | S         | S                   | SIU              |        |
-| checkins.archived_at             |                | S             | S         | S                   | SIU              |        |
-| checkins.created_at              |                | S             | S         | S                   | SIU              |        |
-| checkins.updated_at              |                | S             | S         | S                   | SIU              |        |
-| rider_erasures                   |                |               |           | S                   | SIUDT            |        |
-| rider_erasures.id                |                |               |           | S                   | SIU              |        |
-| rider_erasures.rider_digest      |                |               |           | S                   | SIU              |        |
-| rider_erasures.requested_by      |                |               |           | S                   | SIU              |        |
-| rider_erasures.created_at        |                |               |           | S                   | SIU              |        |
-| rider_erasures.transaction_id    |                |               |           | S                   | SIU              |        |
-| saved_spots                      |                | SD            |           | S                   | SIUDT            |        |
-| saved_spots.user_id              |                | SI            |           | S                   | SIU              |        |
-| saved_spots.spot_id              |                | SI            |           | S                   | SIU              |        |
-| saved_spots.created_at           |                | S             |           | S                   | SIU              |        |
-| sessions                         |                |               |           |                     | SIUDT            |        |
-| sessions.id                      |                | S             |           | S                   | SIU              |        |
-| sessions.user_id                 |                | SI            |           | S                   | SIU              |        |
-| sessions.token_hash              |                | I             |           |                     | SIU              |        |
-| sessions.created_at              |                | S             |           | S                   | SIU              |        |
-| sessions.expires_at              |                | SI            |           | S                   | SIU              |        |
-| sessions.revoked_at              |                | SU            |           | S                   | SIU              |        |
-| sessions.updated_at              |                | S             |           | S                   | SIU              |        |
-| spots                            |                | S             | S         | S                   | SIUDT            |        |
-| spots.id                         |                | S             | S         | S                   | SIU              |        |
-| spots.name                       |                | SIU           | S         | S                   | SIU              |        |
-| spots.description                |                | SIU           | S         | S                   | SIU              |        |
-| spots.latitude                   |                | SIU           | S         | S                   | SIU              |        |
-| spots.longitude                  |                | SIU           | S         | S                   | SIU              |        |
-| spots.photo_url                  |                | SIU           | S         | S                   | SIU              |        |
-| spots.created_by                 |                | SI            | S         | S                   | SIU              |        |
-| spots.archived_at                |                | S             | S         | S                   | SIU              |        |
-| spots.created_at                 |                | S             | S         | S                   | SIU              |        |
-| spots.updated_at                 |                | S             | S         | S                   | SIU              |        |
-| user_achievements                |                | S             |           | S                   | SIUDT            |        |
-| user_achievements.user_id        |                | S             |           | S                   | SIU              |        |
-| user_achievements.achievement_id |                | S             |           | S                   | SIU              |        |
-| user_achievements.goal           |                | S             |           | S                   | SIU              |        |
-| user_achievements.progress       |                | S             |           | S                   | SIU              |        |
-| user_achievements.unlocked_at    |                | S             |           | S                   | SIU              |        |
-| user_achievements.created_at     |                | S             |           | S                   | SIU              |        |
-| user_achievements.updated_at     |                | S             |           | S                   | SIU              |        |
-| users                            |                |               |           |                     | SIUDT            |        |
-| users.id                         |                | SI            | S         | S                   | SIU              |        |
-| users.handle                     |                | SIU           | S         | S                   | SIU              |        |
-| users.email                      |                | IU            |           |                     | SIU              |        |
-| users.display_name               |                | SIU           | S         | S                   | SIU              |        |
-| users.stance                     |                | SIU           | S         | S                   | SIU              |        |
-| users.avatar_url                 |                | SIU           | S         | S                   | SIU              |        |
-| users.created_at                 |                | S             | S         | S                   | SIU              |        |
-| users.updated_at                 |                | S             | S         | S                   | SIU              |        |
+| object                            | skatehubba_app | authenticated | anonymous | skatehubba_readonly | skatehubba_owner | PUBLIC |
+| achievements                      |                | S             | S         | S                   | SIUDT            |        |
+| achievements.id                   |                | S             | S         | S                   | SIU              |        |
+| achievements.slug                 |                | S             | S         | S                   | SIU              |        |
+| achievements.name                 |                | S             | S         | S                   | SIU              |        |
+| achievements.description          |                | S             | S         | S                   | SIU              |        |
+| achievements.tier                 |                | S             | S         | S                   | SIU              |        |
+| achievements.goal                 |                | S             | S         | S                   | SIU              |        |
+| achievements.icon_url             |                | S             | S         | S                   | SIU              |        |
+| achievements.created_at           |                | S             | S         | S                   | SIU              |        |
+| achievements.updated_at           |                | S             | S         | S                   | SIU              |        |
+| achievements.metric               |                | S             | S         | S                   | SIU              |        |
+| audit_logs                        |                |               |           | S                   | SIUDT            |        |
+| audit_logs.id                     |                |               |           | S                   | SIU              |        |
+| audit_logs.actor_id               |                |               |           | S                   | SIU              |        |
+| audit_logs.action                 |                |               |           | S                   | SIU              |        |
+| audit_logs.target_table           |                |               |           | S                   | SIU              |        |
+| audit_logs.target_id              |                |               |           | S                   | SIU              |        |
+| audit_logs.changes                |                |               |           | S                   | SIU              |        |
+| audit_logs.transaction_id         |                |               |           | S                   | SIU              |        |
+| audit_logs.created_at             |                |               |           | S                   | SIU              |        |
+| audit_logs.subject_id             |                |               |           | S                   | SIU              |        |
+| checkins                          |                | SD            | S         | S                   | SIUDT            |        |
+| checkins.id                       |                | S             | S         | S                   | SIU              |        |
+| checkins.user_id                  |                | SI            | S         | S                   | SIU              |        |
+| checkins.spot_id                  |                | SI            | S         | S                   | SIU              |        |
+| checkins.trick                    |                | SIU           | S         | S                   | SIU              |        |
+| checkins.trick_status             |                | SIU           | S         | S                   | SIU              |        |
+| checkins.stance                   |                | SIU           | S         | S                   | SIU              |        |
+| checkins.note                     |                | SIU           | S         | S                   | SIU              |        |
+| checkins.media_url                |                | SIU           | S         | S                   | SIU              |        |
+| checkins.archived_at              |                | S             | S         | S                   | SIU              |        |
+| checkins.created_at               |                | S             | S         | S                   | SIU              |        |
+| checkins.updated_at               |                | S             | S         | S                   | SIU              |        |
+| leaderboard_entries               |                | S             | S         | S                   | SIUDT            |        |
+| leaderboard_entries.user_id       |                | S             | S         | S                   | SIU              |        |
+| leaderboard_entries.landed        |                | S             | S         | S                   | SIU              |        |
+| leaderboard_window                |                |               |           | S                   | SIUDT            |        |
+| leaderboard_window.id             |                |               |           | S                   | SIU              |        |
+| leaderboard_window.starts_at      |                |               |           | S                   | SIU              |        |
+| notification_inboxes              |                | S             |           | S                   | SIUDT            |        |
+| notification_inboxes.user_id      |                | S             |           | S                   | SIU              |        |
+| notification_inboxes.unread_count |                | S             |           | S                   | SIU              |        |
+| notifications                     |                | S             |           | S                   | SIUDT            |        |
+| notifications.id                  |                | S             |           | S                   | SIU              |        |
+| notifications.user_id             |                | S             |           | S                   | SIU              |        |
+| notifications.kind                |                | S             |           | S                   | SIU              |        |
+| notifications.achievement_id      |                | S             |           | S                   | SIU              |        |
+| notifications.checkin_id          |                | S             |           | S                   | SIU              |        |
+| notifications.created_at          |                | S             |           | S                   | SIU              |        |
+| notifications.read_at             |                | SU            |           | S                   | SIU              |        |
+| rider_erasures                    |                |               |           | S                   | SIUDT            |        |
+| rider_erasures.id                 |                |               |           | S                   | SIU              |        |
+| rider_erasures.rider_digest       |                |               |           | S                   | SIU              |        |
+| rider_erasures.requested_by       |                |               |           | S                   | SIU              |        |
+| rider_erasures.created_at         |                |               |           | S                   | SIU              |        |
+| rider_erasures.transaction_id     |                |               |           | S                   | SIU              |        |
+| rider_metrics                     |                | S             |           | S                   | SIUDT            |        |
+| rider_metrics.user_id             |                | S             |           | S                   | SIU              |        |
+| rider_metrics.metric              |                | S             |           | S                   | SIU              |        |
+| rider_metrics.value               |                | S             |           | S                   | SIU              |        |
+| saved_spots                       |                | SD            |           | S                   | SIUDT            |        |
+| saved_spots.user_id               |                | SI            |           | S                   | SIU              |        |
+| saved_spots.spot_id               |                | SI            |           | S                   | SIU              |        |
+| saved_spots.created_at            |                | S             |           | S                   | SIU              |        |
+| sessions                          |                |               |           |                     | SIUDT            |        |
+| sessions.id                       |                | S             |           | S                   | SIU              |        |
+| sessions.user_id                  |                | SI            |           | S                   | SIU              |        |
+| sessions.token_hash               |                | I             |           |                     | SIU              |        |
+| sessions.created_at               |                | S             |           | S                   | SIU              |        |
+| sessions.expires_at               |                | SI            |           | S                   | SIU              |        |
+| sessions.revoked_at               |                | SU            |           | S                   | SIU              |        |
+| sessions.updated_at               |                | S             |           | S                   | SIU              |        |
+| spot_leaderboard_entries          |                | S             | S         | S                   | SIUDT            |        |
+| spot_leaderboard_entries.spot_id  |                | S             | S         | S                   | SIU              |        |
+| spot_leaderboard_entries.user_id  |                | S             | S         | S                   | SIU              |        |
+| spot_leaderboard_entries.landed   |                | S             | S         | S                   | SIU              |        |
+| spots                             |                | S             | S         | S                   | SIUDT            |        |
+| spots.id                          |                | S             | S         | S                   | SIU              |        |
+| spots.name                        |                | SIU           | S         | S                   | SIU              |        |
+| spots.description                 |                | SIU           | S         | S                   | SIU              |        |
+| spots.latitude                    |                | SIU           | S         | S                   | SIU              |        |
+| spots.longitude                   |                | SIU           | S         | S                   | SIU              |        |
+| spots.photo_url                   |                | SIU           | S         | S                   | SIU              |        |
+| spots.created_by                  |                | SI            | S         | S                   | SIU              |        |
+| spots.archived_at                 |                | S             | S         | S                   | SIU              |        |
+| spots.created_at                  |                | S             | S         | S                   | SIU              |        |
+| spots.updated_at                  |                | S             | S         | S                   | SIU              |        |
+| user_achievements                 |                | S             |           | S                   | SIUDT            |        |
+| user_achievements.user_id         |                | S             |           | S                   | SIU              |        |
+| user_achievements.achievement_id  |                | S             |           | S                   | SIU              |        |
+| user_achievements.goal            |                | S             |           | S                   | SIU              |        |
+| user_achievements.progress        |                | S             |           | S                   | SIU              |        |
+| user_achievements.unlocked_at     |                | S             |           | S                   | SIU              |        |
+| user_achievements.created_at      |                | S             |           | S                   | SIU              |        |
+| user_achievements.updated_at      |                | S             |           | S                   | SIU              |        |
+| users                             |                |               |           |                     | SIUDT            |        |
+| users.id                          |                | SI            | S         | S                   | SIU              |        |
+| users.handle                      |                | SIU           | S         | S                   | SIU              |        |
+| users.email                       |                | IU            |           |                     | SIU              |        |
+| users.display_name                |                | SIU           | S         | S                   | SIU              |        |
+| users.stance                      |                | SIU           | S         | S                   | SIU              |        |
+| users.avatar_url                  |                | SIU           | S         | S                   | SIU              |        |
+| users.created_at                  |                | S             | S         | S                   | SIU              |        |
+| users.updated_at                  |                | S             | S         | S                   | SIU              |        |
 `;
 
 /**
@@ -128,29 +157,45 @@ const TABLE_MATRIX = `
  * policies call it. The definer flows: the riders they serve.
  */
 const FUNCTION_MATRIX = `
-| function                                                | definer | skatehubba_app | authenticated | anonymous | skatehubba_readonly | skatehubba_owner | PUBLIC |
-| archive_spot(uuid)                                      | yes     |                | X             |           |                     | X                |        |
-| audit_erased_columns()                                  |         |                |               |           |                     | X                |        |
-| audit_logs_ensure_default_partition()                   | yes     |                |               |           |                     | X                |        |
+| function                                                 | definer | skatehubba_app | authenticated | anonymous | skatehubba_readonly | skatehubba_owner | PUBLIC |
+| archive_spot(uuid)                                       | yes     |                | X             |           |                     | X                |        |
+| audit_erased_columns()                                   |         |                |               |           |                     | X                |        |
+| audit_logs_ensure_default_partition()                    | yes     |                |               |           |                     | X                |        |
 | audit_logs_ensure_partition(timestamp without time zone) | yes     |                |               |           |                     | X                |        |
-| audit_logs_refuse_change()                              | yes     |                |               |           |                     | X                |        |
-| audit_partitions_ahead()                                |         |                |               |           |                     | X                |        |
-| audit_retention_months()                                |         |                |               |           |                     | X                |        |
-| audit_row_change()                                      | yes     |                |               |           |                     | X                |        |
-| checkins_require_active_spot()                          | yes     |                |               |           |                     | X                |        |
-| current_rider_email()                                   | yes     |                | X             |           |                     | X                |        |
-| current_rider_id()                                      |         |                | X             | X         | X                   | X                |        |
-| erase_rider(uuid)                                       | yes     |                | X             |           |                     | X                |        |
-| export_rider(uuid)                                      | yes     |                | X             |           |                     | X                |        |
-| maintain_audit_logs()                                   | yes     |                |               |           |                     | X                |        |
-| prune_sessions()                                        | yes     |                |               |           |                     | X                |        |
-| record_progress(uuid,uuid,integer)                      | yes     |                | X             |           |                     | X                |        |
-| rider_digest(uuid)                                      |         |                |               |           |                     | X                |        |
-| session_by_token_hash(text)                             | yes     |                | X             | X         |                     | X                |        |
-| session_is_staff()                                      |         |                |               |           |                     | X                |        |
-| session_prune_grace_days()                              |         |                |               |           |                     | X                |        |
-| set_updated_at()                                        |         |                |               |           |                     | X                |        |
-| users_refuse_erased()                                   | yes     |                |               |           |                     | X                |        |
+| audit_logs_refuse_change()                               | yes     |                |               |           |                     | X                |        |
+| audit_partitions_ahead()                                 |         |                |               |           |                     | X                |        |
+| audit_retention_months()                                 |         |                |               |           |                     | X                |        |
+| audit_row_change()                                       | yes     |                |               |           |                     | X                |        |
+| checkins_count_deleted()                                 | yes     |                |               |           |                     | X                |        |
+| checkins_count_inserted()                                | yes     |                |               |           |                     | X                |        |
+| checkins_count_updated()                                 | yes     |                |               |           |                     | X                |        |
+| checkins_leaderboard_deleted()                           | yes     |                |               |           |                     | X                |        |
+| checkins_leaderboard_inserted()                          | yes     |                |               |           |                     | X                |        |
+| checkins_leaderboard_updated()                           | yes     |                |               |           |                     | X                |        |
+| checkins_require_active_spot()                           | yes     |                |               |           |                     | X                |        |
+| current_rider_email()                                    | yes     |                | X             |           |                     | X                |        |
+| current_rider_id()                                       |         |                | X             | X         | X                   | X                |        |
+| erase_rider(uuid)                                        | yes     |                | X             |           |                     | X                |        |
+| export_rider(uuid)                                       | yes     |                | X             |           |                     | X                |        |
+| leaderboard_days()                                       |         |                | X             | X         | X                   | X                |        |
+| leaderboard_window_start(timestamp with time zone)       |         |                |               |           |                     | X                |        |
+| leaderboards_apply(leaderboard_change[])                 | yes     |                |               |           |                     | X                |        |
+| maintain_audit_logs()                                    | yes     |                |               |           |                     | X                |        |
+| notification_read_retention_days()                       |         |                |               |           |                     | X                |        |
+| notifications_count_changed()                            | yes     |                |               |           |                     | X                |        |
+| notifications_count_inserted()                           | yes     |                |               |           |                     | X                |        |
+| prune_notifications()                                    | yes     |                |               |           |                     | X                |        |
+| prune_sessions()                                         | yes     |                |               |           |                     | X                |        |
+| recompute_progress(uuid)                                 | yes     |                | X             |           |                     | X                |        |
+| record_progress(uuid,uuid,integer)                       | yes     |                | X             |           |                     | X                |        |
+| rider_digest(uuid)                                       |         |                |               |           |                     | X                |        |
+| rider_metrics_apply(rider_metric_change[])               | yes     |                |               |           |                     | X                |        |
+| roll_leaderboards(timestamp with time zone)              | yes     |                |               |           |                     | X                |        |
+| session_by_token_hash(text)                              | yes     |                | X             | X         |                     | X                |        |
+| session_is_staff()                                       |         |                |               |           |                     | X                |        |
+| session_prune_grace_days()                               |         |                |               |           |                     | X                |        |
+| set_updated_at()                                         |         |                |               |           |                     | X                |        |
+| users_refuse_erased()                                    | yes     |                |               |           |                     | X                |        |
 `;
 
 /**
@@ -161,41 +206,57 @@ const FUNCTION_MATRIX = `
  * expression admits is the behaviour tests' to prove.
  */
 const POLICY_MATRIX = `
-| table             | policy                         | for    | to                                                           |
-| achievements      | achievements_read_pol          | SELECT | anonymous authenticated skatehubba_owner skatehubba_readonly |
-| audit_logs        | audit_logs_owner_append_pol    | INSERT | skatehubba_owner                                             |
-| audit_logs        | audit_logs_owner_read_pol      | SELECT | skatehubba_owner                                             |
-| audit_logs        | audit_logs_owner_redact_pol    | UPDATE | skatehubba_owner                                             |
-| audit_logs        | audit_logs_readonly_pol        | SELECT | skatehubba_readonly                                          |
-| checkins          | checkins_check_in_own_pol      | INSERT | authenticated                                                |
-| checkins          | checkins_delete_own_pol        | DELETE | authenticated                                                |
-| checkins          | checkins_edit_own_pol          | UPDATE | authenticated                                                |
-| checkins          | checkins_owner_pol             | ALL    | skatehubba_owner                                             |
-| checkins          | checkins_read_pol              | SELECT | anonymous authenticated                                      |
-| checkins          | checkins_readonly_pol          | SELECT | skatehubba_readonly                                          |
-| rider_erasures    | rider_erasures_owner_pol       | ALL    | skatehubba_owner                                             |
-| rider_erasures    | rider_erasures_readonly_pol    | SELECT | skatehubba_readonly                                          |
-| saved_spots       | saved_spots_own_pol            | ALL    | authenticated                                                |
-| saved_spots       | saved_spots_owner_read_pol     | SELECT | skatehubba_owner                                             |
-| saved_spots       | saved_spots_readonly_pol       | SELECT | skatehubba_readonly                                          |
-| sessions          | sessions_own_read_pol          | SELECT | authenticated                                                |
-| sessions          | sessions_own_revoke_pol        | UPDATE | authenticated                                                |
-| sessions          | sessions_own_start_pol         | INSERT | authenticated                                                |
-| sessions          | sessions_owner_prune_pol       | DELETE | skatehubba_owner                                             |
-| sessions          | sessions_owner_read_pol        | SELECT | skatehubba_owner                                             |
-| sessions          | sessions_readonly_pol          | SELECT | skatehubba_readonly                                          |
-| spots             | spots_create_own_pol           | INSERT | authenticated                                                |
-| spots             | spots_edit_own_pol             | UPDATE | authenticated                                                |
-| spots             | spots_owner_pol                | ALL    | skatehubba_owner                                             |
-| spots             | spots_read_pol                 | SELECT | anonymous authenticated skatehubba_readonly                  |
-| user_achievements | user_achievements_own_read_pol | SELECT | authenticated                                                |
-| user_achievements | user_achievements_owner_pol    | ALL    | skatehubba_owner                                             |
-| user_achievements | user_achievements_readonly_pol | SELECT | skatehubba_readonly                                          |
-| users             | users_edit_own_pol             | UPDATE | authenticated                                                |
-| users             | users_owner_erase_pol          | DELETE | skatehubba_owner                                             |
-| users             | users_owner_read_pol           | SELECT | skatehubba_owner                                             |
-| users             | users_read_pol                 | SELECT | anonymous authenticated skatehubba_readonly                  |
-| users             | users_sign_up_pol              | INSERT | authenticated                                                |
+| table                    | policy                             | for    | to                                                           |
+| achievements             | achievements_read_pol              | SELECT | anonymous authenticated skatehubba_owner skatehubba_readonly |
+| audit_logs               | audit_logs_owner_append_pol        | INSERT | skatehubba_owner                                             |
+| audit_logs               | audit_logs_owner_read_pol          | SELECT | skatehubba_owner                                             |
+| audit_logs               | audit_logs_owner_redact_pol        | UPDATE | skatehubba_owner                                             |
+| audit_logs               | audit_logs_readonly_pol            | SELECT | skatehubba_readonly                                          |
+| checkins                 | checkins_check_in_own_pol          | INSERT | authenticated                                                |
+| checkins                 | checkins_delete_own_pol            | DELETE | authenticated                                                |
+| checkins                 | checkins_edit_own_pol              | UPDATE | authenticated                                                |
+| checkins                 | checkins_owner_pol                 | ALL    | skatehubba_owner                                             |
+| checkins                 | checkins_read_pol                  | SELECT | anonymous authenticated                                      |
+| checkins                 | checkins_readonly_pol              | SELECT | skatehubba_readonly                                          |
+| leaderboard_entries      | leaderboard_entries_owner_pol      | ALL    | skatehubba_owner                                             |
+| leaderboard_entries      | leaderboard_entries_read_pol       | SELECT | anonymous authenticated skatehubba_readonly                  |
+| leaderboard_window       | leaderboard_window_owner_pol       | ALL    | skatehubba_owner                                             |
+| leaderboard_window       | leaderboard_window_readonly_pol    | SELECT | skatehubba_readonly                                          |
+| notification_inboxes     | notification_inboxes_own_read_pol  | SELECT | authenticated                                                |
+| notification_inboxes     | notification_inboxes_owner_pol     | ALL    | skatehubba_owner                                             |
+| notification_inboxes     | notification_inboxes_readonly_pol  | SELECT | skatehubba_readonly                                          |
+| notifications            | notifications_own_mark_pol         | UPDATE | authenticated                                                |
+| notifications            | notifications_own_read_pol         | SELECT | authenticated                                                |
+| notifications            | notifications_owner_pol            | ALL    | skatehubba_owner                                             |
+| notifications            | notifications_readonly_pol         | SELECT | skatehubba_readonly                                          |
+| rider_erasures           | rider_erasures_owner_pol           | ALL    | skatehubba_owner                                             |
+| rider_erasures           | rider_erasures_readonly_pol        | SELECT | skatehubba_readonly                                          |
+| rider_metrics            | rider_metrics_own_read_pol         | SELECT | authenticated                                                |
+| rider_metrics            | rider_metrics_owner_pol            | ALL    | skatehubba_owner                                             |
+| rider_metrics            | rider_metrics_readonly_pol         | SELECT | skatehubba_readonly                                          |
+| saved_spots              | saved_spots_own_pol                | ALL    | authenticated                                                |
+| saved_spots              | saved_spots_owner_read_pol         | SELECT | skatehubba_owner                                             |
+| saved_spots              | saved_spots_readonly_pol           | SELECT | skatehubba_readonly                                          |
+| sessions                 | sessions_own_read_pol              | SELECT | authenticated                                                |
+| sessions                 | sessions_own_revoke_pol            | UPDATE | authenticated                                                |
+| sessions                 | sessions_own_start_pol             | INSERT | authenticated                                                |
+| sessions                 | sessions_owner_prune_pol           | DELETE | skatehubba_owner                                             |
+| sessions                 | sessions_owner_read_pol            | SELECT | skatehubba_owner                                             |
+| sessions                 | sessions_readonly_pol              | SELECT | skatehubba_readonly                                          |
+| spot_leaderboard_entries | spot_leaderboard_entries_owner_pol | ALL    | skatehubba_owner                                             |
+| spot_leaderboard_entries | spot_leaderboard_entries_read_pol  | SELECT | anonymous authenticated skatehubba_readonly                  |
+| spots                    | spots_create_own_pol               | INSERT | authenticated                                                |
+| spots                    | spots_edit_own_pol                 | UPDATE | authenticated                                                |
+| spots                    | spots_owner_pol                    | ALL    | skatehubba_owner                                             |
+| spots                    | spots_read_pol                     | SELECT | anonymous authenticated skatehubba_readonly                  |
+| user_achievements        | user_achievements_own_read_pol     | SELECT | authenticated                                                |
+| user_achievements        | user_achievements_owner_pol        | ALL    | skatehubba_owner                                             |
+| user_achievements        | user_achievements_readonly_pol     | SELECT | skatehubba_readonly                                          |
+| users                    | users_edit_own_pol                 | UPDATE | authenticated                                                |
+| users                    | users_owner_erase_pol              | DELETE | skatehubba_owner                                             |
+| users                    | users_owner_read_pol               | SELECT | skatehubba_owner                                             |
+| users                    | users_read_pol                     | SELECT | anonymous authenticated skatehubba_readonly                  |
+| users                    | users_sign_up_pol                  | INSERT | authenticated                                                |
 `;
 
 /**
@@ -215,9 +276,15 @@ const TABLES = [
   'achievements',
   'audit_logs',
   'checkins',
+  'leaderboard_entries',
+  'leaderboard_window',
+  'notification_inboxes',
+  'notifications',
   'rider_erasures',
+  'rider_metrics',
   'saved_spots',
   'sessions',
+  'spot_leaderboard_entries',
   'spots',
   'user_achievements',
   'users',
@@ -407,7 +474,7 @@ describe('audit partitions', () => {
 });
 
 describe('row-level security', () => {
-  it('is enabled and forced on all nine tables', async ({ t }) => {
+  it('is enabled and forced on every table', async ({ t }) => {
     // Forced: without it the owner, and so every definer function, would skip the policies.
     const rows = await t.query<{ table: string; enabled: boolean; forced: boolean }>(`
       SELECT relname AS table, relrowsecurity AS enabled, relforcerowsecurity AS forced
