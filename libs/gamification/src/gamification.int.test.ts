@@ -2,10 +2,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
-import { asAppRider, databaseTest, expectRefused, hasSessions } from '@skatehubba/testing';
+import { unwrap } from '@skatehubba/schema-kit';
+import { databaseTest, expectRefused, hasSessions, type TestDatabase } from '@skatehubba/testing';
 import { achievements } from './achievements';
 import { buildAchievement, createAchievement } from './factories';
-import { AchievementNotFoundError, recordProgress } from './progress';
+import { recordProgress } from './flows/progress';
 import { achievementsOf } from './queries';
 import { userAchievements } from './user-achievements';
 import { achievementInsertSchema, userAchievementInsertSchema } from './validation';
@@ -13,11 +14,18 @@ import { achievementInsertSchema, userAchievementInsertSchema } from './validati
 // Integration: the gamification team's rules on a real engine, and
 // recordProgress() under concurrency where the engine has more than one connection.
 // Fixtures come from the admin login; recordProgress() runs as the API runs it,
-// on the app login as the rider (asAppRider), through record_progress()'s guard.
+// on the app login as the rider, through record_progress()'s guard.
 const schema = { users, achievements, userAchievements };
 const it = databaseTest(schema);
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
+
+/** recordProgress() as the API calls it: on the app login, the rider on themself. */
+const record = (t: TestDatabase<typeof schema>, riderId: string, achievementId: string, by = 1) =>
+  recordProgress(t.app, { rider: riderId }, riderId, { achievement_id: achievementId, by });
+/** As `record`, for a call that must succeed. */
+const recorded = async (t: TestDatabase<typeof schema>, riderId: string, achievementId: string, by = 1) =>
+  unwrap(await record(t, riderId, achievementId, by));
 
 describe('achievements', () => {
   it.for([
@@ -108,7 +116,7 @@ describe('user_achievements rules', () => {
   it('refuses deleting an achievement riders have progress on (RESTRICT) and keeps both rows', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db);
-    await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id));
+    await recorded(t, rider.id, a.id);
     await expectRefused(t.db.delete(achievements).where(eq(achievements.id, a.id)), 'user_achievements_achievement_fk');
     expect(await t.db.select().from(achievements).where(eq(achievements.id, a.id))).toHaveLength(1);
     expect(await t.db.select().from(userAchievements).where(eq(userAchievements.achievement_id, a.id))).toHaveLength(1);
@@ -117,8 +125,8 @@ describe('user_achievements rules', () => {
   it('cascades a goal change to every rider, and refuses one that would contradict an unlock', async ({ t }) => {
     const [r1, r2] = [await createUser(t.db), await createUser(t.db)];
     const a = await createAchievement(t.db, { goal: 10 });
-    await asAppRider(t, r1.id, (db) => recordProgress(db, r1.id, a.id, 4));
-    await asAppRider(t, r2.id, (db) => recordProgress(db, r2.id, a.id, 2));
+    await recorded(t, r1.id, a.id, 4);
+    await recorded(t, r2.id, a.id, 2);
 
     // 10 -> 8: nobody reaches it, so the goal moves on both rows.
     await t.db.update(achievements).set({ goal: 8 }).where(eq(achievements.id, a.id));
@@ -137,7 +145,7 @@ describe('user_achievements rules', () => {
   it('erasing a rider removes their progress and keeps the achievement', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db);
-    await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id));
+    await recorded(t, rider.id, a.id);
     await t.db.delete(users).where(eq(users.id, rider.id));
     expect(await t.db.select().from(userAchievements).where(eq(userAchievements.user_id, rider.id))).toEqual([]);
     expect(await t.db.select().from(achievements).where(eq(achievements.id, a.id))).toHaveLength(1);
@@ -148,28 +156,31 @@ describe('recordProgress()', () => {
   it('creates the row, adds up, and unlocks once when the goal is reached', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db, { goal: 3 });
-    const first = await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id));
-    expect(first).toMatchObject({ progress: 1, unlocked_at: null, justUnlocked: false });
-    expect(await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id))).toMatchObject({ progress: 2, justUnlocked: false });
-    const third = await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id));
-    expect(third).toMatchObject({ progress: 3, justUnlocked: true });
+    const first = await recorded(t, rider.id, a.id);
+    expect(first).toMatchObject({ progress: 1, unlocked_at: null, just_unlocked: false });
+    expect(await recorded(t, rider.id, a.id)).toMatchObject({ progress: 2, just_unlocked: false });
+    const third = await recorded(t, rider.id, a.id);
+    expect(third).toMatchObject({ progress: 3, just_unlocked: true });
     expect(third.unlocked_at).toBeInstanceOf(Date);
-    const fourth = await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id, 5));
-    expect(fourth).toMatchObject({ progress: 8, justUnlocked: false, unlocked_at: third.unlocked_at });
+    const fourth = await recorded(t, rider.id, a.id, 5);
+    expect(fourth).toMatchObject({ progress: 8, just_unlocked: false, unlocked_at: third.unlocked_at });
   });
 
   it('unlocks on the first call when one step reaches the goal', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db, { goal: 3 });
-    expect(await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id, 3))).toMatchObject({ progress: 3, justUnlocked: true });
+    expect(await recorded(t, rider.id, a.id, 3)).toMatchObject({ progress: 3, just_unlocked: true });
   });
 
-  it('throws AchievementNotFoundError for a missing achievement and RangeError for a bad step', async ({ t }) => {
+  it('refuses a missing achievement and a bad step by name, and changes nothing', async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db);
-    await expect(asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, MISSING))).rejects.toBeInstanceOf(AchievementNotFoundError);
+    expect(await record(t, rider.id, MISSING)).toMatchObject({
+      ok: false,
+      error: { name: 'DataRuleError', rule: 'achievement_not_found', kind: 'missing_reference' },
+    });
     for (const by of [0, -1, 1.5, Number.NaN]) {
-      await expect(asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id, by))).rejects.toBeInstanceOf(RangeError);
+      expect(await record(t, rider.id, a.id, by)).toMatchObject({ ok: false, error: { rule: 'invalid_input', kind: 'invalid' } });
     }
     expect(await t.db.select().from(userAchievements).where(eq(userAchievements.user_id, rider.id))).toEqual([]);
   });
@@ -177,12 +188,15 @@ describe('recordProgress()', () => {
   it.skipIf(!hasSessions())("refuses a rider's progress for another rider (progress_not_yours) and changes nothing", async ({ t }) => {
     const [rider, other] = [await createUser(t.db), await createUser(t.db)];
     const a = await createAchievement(t.db, { goal: 1 });
-    await expect(asAppRider(t, rider.id, (db) => recordProgress(db, other.id, a.id))).rejects.toMatchObject({
-      name: 'DataRuleError',
-      rule: 'progress_not_yours',
-      kind: 'forbidden',
-      sqlstate: '42501',
-      constraint: 'record_progress_rider_guard',
+    expect(await recordProgress(t.app, { rider: rider.id }, other.id, { achievement_id: a.id })).toMatchObject({
+      ok: false,
+      error: {
+        name: 'DataRuleError',
+        rule: 'progress_not_yours',
+        kind: 'forbidden',
+        sqlstate: '42501',
+        constraint: 'record_progress_rider_guard',
+      },
     });
     expect(await t.db.select().from(userAchievements).where(eq(userAchievements.user_id, other.id))).toEqual([]);
   });
@@ -190,15 +204,16 @@ describe('recordProgress()', () => {
   it("lets staff (the owner login, no rider) record anyone's progress", async ({ t }) => {
     const rider = await createUser(t.db);
     const a = await createAchievement(t.db, { goal: 2 });
-    expect(await recordProgress(t.db, rider.id, a.id)).toMatchObject({ progress: 1, justUnlocked: false });
+    const staff = await createUser(t.db);
+    expect(unwrap(await recordProgress(t.db, { staff: staff.id }, rider.id, { achievement_id: a.id }))).toMatchObject({
+      progress: 1,
+      just_unlocked: false,
+    });
   });
 
   it('refuses progress for a missing rider (user_achievements_user_id_fk)', async ({ t }) => {
     const a = await createAchievement(t.db);
-    await expectRefused(
-      asAppRider(t, MISSING, (db) => recordProgress(db, MISSING, a.id)),
-      'user_achievements_user_id_fk',
-    );
+    expect(await record(t, MISSING, a.id)).toMatchObject({ ok: false, error: { constraint: 'user_achievements_user_id_fk' } });
   });
 
   // 16 callers x 25 steps. On PGlite (one connection) the calls interleave on
@@ -212,12 +227,12 @@ describe('recordProgress()', () => {
     const results = await Promise.all(
       Array.from({ length: callers }, async () => {
         const mine = [];
-        for (let i = 0; i < steps; i++) mine.push(await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, a.id)));
+        for (let i = 0; i < steps; i++) mine.push(await recorded(t, rider.id, a.id));
         return mine;
       }),
     );
     const all = results.flat();
-    const unlocks = all.filter((r) => r.justUnlocked);
+    const unlocks = all.filter((r) => r.just_unlocked);
     expect(unlocks).toHaveLength(1);
     expect(unlocks[0]!.progress).toBe(goal);
     // Every call saw a distinct count: no increment was lost or doubled.
@@ -235,20 +250,30 @@ describe('recordProgress()', () => {
 });
 
 describe('achievementsOf()', () => {
-  it("lists a rider's achievements with progress and tier, unlocked first", async ({ t }) => {
+  it("lists the catalogue with the rider's own progress, in catalogue order", async ({ t }) => {
     const rider = await createUser(t.db);
     const gold = await createAchievement(t.db, { tier: 'gold', goal: 2 });
     const bronze = await createAchievement(t.db, { tier: 'bronze', goal: 5 });
     const legendary = await createAchievement(t.db, { tier: 'legendary', goal: 100 });
-    await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, bronze.id, 3));
-    await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, gold.id, 2));
-    await asAppRider(t, rider.id, (db) => recordProgress(db, rider.id, legendary.id, 1));
-    const list = await achievementsOf(t.db, rider.id);
-    expect(list.map((a) => [a.slug, a.tier, a.progress, a.goal, a.unlockedAt !== null])).toEqual([
-      [gold.slug, 'gold', 2, 2, true],
+    await recorded(t, rider.id, bronze.id, 3);
+    await recorded(t, rider.id, gold.id, 2);
+    await recorded(t, rider.id, legendary.id, 1);
+    const mine = [gold.id, bronze.id, legendary.id];
+    const list = unwrap(await achievementsOf(t.app, { rider: rider.id }, { limit: 100 })).items.filter((a) =>
+      mine.includes(a.achievement_id),
+    );
+    // Catalogue order: tier (bronze first), then slug.
+    expect(list.map((a) => [a.slug, a.tier, a.progress, a.goal, a.unlocked_at !== null])).toEqual([
       [bronze.slug, 'bronze', 3, 5, false],
+      [gold.slug, 'gold', 2, 2, true],
       [legendary.slug, 'legendary', 1, 100, false],
     ]);
-    expect(await achievementsOf(t.db, (await createUser(t.db)).id)).toEqual([]);
+    // Another rider sees the same catalogue with none of this rider's progress.
+    const theirs = unwrap(await achievementsOf(t.app, { rider: (await createUser(t.db)).id }, { limit: 100 })).items;
+    expect(theirs.filter((a) => mine.includes(a.achievement_id)).map((a) => [a.progress, a.unlocked_at])).toEqual([
+      [0, null],
+      [0, null],
+      [0, null],
+    ]);
   });
 });

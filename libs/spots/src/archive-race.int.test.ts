@@ -3,9 +3,10 @@ import { describe, expect, inject } from 'vitest';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
 import { databaseTest, expectRefused, hasSessions, type TestDatabase } from '@skatehubba/testing';
-import { archiveSpot } from './archive';
+import { unwrap } from '@skatehubba/schema-kit';
 import { checkins } from './checkins';
 import { createCheckin, createSpot } from './factories';
+import { archiveSpot } from './flows/archive';
 import { spots } from './spots';
 
 // Integration, server engines only: a check-in racing archiveSpot() on two
@@ -55,7 +56,7 @@ describe.runIf(racing)('a check-in racing archiveSpot()', () => {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM checkins WHERE id = $1 FOR UPDATE', [earlier.id]);
 
-      const archive = archiveSpot(t.db, spot.id);
+      const archive = archiveSpot(t.db, { staff: rider.id }, spot.id);
       const archivePid = await blockedBy(t, holderPid);
       // Blocked on the check-ins, so the spot is locked and archived, not yet committed.
       const [seen] = await t.db.select({ archived_at: spots.archived_at }).from(spots).where(eq(spots.id, spot.id));
@@ -70,8 +71,8 @@ describe.runIf(racing)('a check-in racing archiveSpot()', () => {
       await blockedBy(t, archivePid, racerPid);
 
       await holder.query('COMMIT');
-      const archived = await archive;
-      expect(archived.checkinsArchived).toBe(1);
+      const archived = unwrap(await archive);
+      expect(archived.checkins_archived).toBe(1);
 
       await expectRefused(checkin, 'checkins_spot_active_trg');
     } finally {

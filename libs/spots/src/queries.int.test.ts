@@ -2,20 +2,15 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
-import { asAppAnonymous, asAppRider, databaseTest, hasSessions } from '@skatehubba/testing';
+import { unwrap, type Caller, type Page } from '@skatehubba/schema-kit';
+import { databaseTest, hasSessions } from '@skatehubba/testing';
 import { checkins, type Checkin } from './checkins';
 import { createCheckin, createSpot, saveSpot } from './factories';
-import {
-  boundingBox,
-  greatCircleMeters,
-  leaderboard,
-  riderHistory,
-  savedSpotsOf,
-  spotFeed,
-  spotLeaderboard,
-  spotsNear,
-  type CheckinCursor,
-} from './queries';
+import { riderHistory, spotFeed } from './reads/feeds';
+import { boundingBox, greatCircleMeters } from './reads/geometry';
+import { leaderboard, spotLeaderboard } from './reads/leaderboards';
+import { spotsNear } from './reads/near';
+import { savedSpotsOf } from './reads/saved';
 import { savedSpots } from './saved-spots';
 import { spots } from './spots';
 
@@ -27,14 +22,17 @@ import { spots } from './spots';
 const schema = { users, spots, checkins, savedSpots };
 const it = databaseTest(schema);
 
-async function allPages(fetch: (after?: CheckinCursor) => Promise<{ rows: Checkin[]; next: CheckinCursor | null }>) {
-  const pages: Checkin[][] = [];
-  let after: CheckinCursor | undefined;
+const anonymous: Caller = 'anonymous';
+
+/** Every page of a list, following `next_cursor` until the last page. */
+async function allPages<T>(fetch: (cursor?: string) => Promise<Page<T>>) {
+  const pages: T[][] = [];
+  let cursor: string | undefined;
   for (;;) {
-    const page = await fetch(after);
-    pages.push(page.rows);
-    if (!page.next) return pages;
-    after = page.next;
+    const page = await fetch(cursor);
+    pages.push(page.items);
+    if (!page.next_cursor) return pages;
+    cursor = page.next_cursor;
   }
 }
 
@@ -77,7 +75,7 @@ describe('spotFeed() and riderHistory()', () => {
       .returning();
     await t.query(sql`UPDATE checkins SET archived_at = now() WHERE id = ${archived!.id}`);
 
-    const pages = await allPages((after) => asAppAnonymous(t, (db) => spotFeed(db, spot.id, { limit: 4, after })));
+    const pages = await allPages<Checkin>(async (cursor) => unwrap(await spotFeed(t.app, anonymous, spot.id, { limit: 4, cursor })));
     const seen = pages.flat();
     const expected = await t.query<{ id: string }>(
       sql`SELECT id FROM checkins WHERE spot_id = ${spot.id} AND archived_at IS NULL ORDER BY created_at DESC, id DESC`,
@@ -87,7 +85,9 @@ describe('spotFeed() and riderHistory()', () => {
     expect(pages.slice(0, -1).every((p) => p.length === 4)).toBe(true);
 
     const history = (
-      await allPages((after) => asAppRider(t, riders[0]!.id, (db) => riderHistory(db, riders[0]!.id, { limit: 2, after })))
+      await allPages<Checkin>(async (cursor) =>
+        unwrap(await riderHistory(t.app, { rider: riders[0]!.id }, riders[0]!.id, { limit: 2, cursor })),
+      )
     ).flat();
     expect(history.map((c) => c.id)).toEqual(
       (
@@ -99,9 +99,23 @@ describe('spotFeed() and riderHistory()', () => {
     expect(history.some((c) => c.id === archived!.id)).toBe(false);
   });
 
-  it('refuses a page size outside 1-100', async ({ t }) => {
-    await expect(spotFeed(t.db, '00000000-0000-4000-8000-000000000000', { limit: 0 })).rejects.toThrow(RangeError);
-    await expect(spotFeed(t.db, '00000000-0000-4000-8000-000000000000', { limit: 101 })).rejects.toThrow(RangeError);
+  it('refuses a page size outside 1-100 and a cursor it did not issue', async ({ t }) => {
+    const spotId = '00000000-0000-4000-8000-000000000000';
+    for (const limit of [0, 101]) {
+      expect(await spotFeed(t.app, anonymous, spotId, { limit })).toMatchObject({ ok: false, error: { rule: 'invalid_input' } });
+    }
+    expect(await spotFeed(t.app, anonymous, spotId, { limit: 1 })).toEqual({ ok: true, value: { items: [], next_cursor: null } });
+    // riderHistory's cursor does not page spotFeed, even with the same shape.
+    const spot = await createSpot(t.db);
+    const rider = await createUser(t.db);
+    await createCheckin(t.db, rider.id, spot.id);
+    await createCheckin(t.db, rider.id, (await createSpot(t.db)).id);
+    const { next_cursor } = unwrap(await riderHistory(t.app, anonymous, rider.id, { limit: 1 }));
+    expect(next_cursor).not.toBeNull();
+    expect(await spotFeed(t.app, anonymous, spot.id, { limit: 1, cursor: next_cursor! })).toMatchObject({
+      ok: false,
+      error: { rule: 'invalid_cursor' },
+    });
   });
 });
 
@@ -141,7 +155,10 @@ describe('spotsNear()', () => {
     ['near the pole', { latitude: 89.95, longitude: 120 }, 20_000],
     ['a tiny radius', centres[0]!, 150],
   ] as const)('matches a brute-force great-circle search around %s', async ([_, point, radiusM], { t }) => {
-    const found = await asAppAnonymous(t, (db) => spotsNear(db, { ...point, radiusM, limit: 500 }));
+    // Pages of 40: the keyset on (distance, id) must give every spot once, in order.
+    const found = (
+      await allPages(async (cursor) => unwrap(await spotsNear(t.app, anonymous, { ...point, radius_m: radiusM, limit: 40, cursor })))
+    ).flat();
     const expected = field
       .filter((s) => !s.archived)
       .map((s) => ({ id: s.id, distanceM: greatCircleMeters(point.latitude, point.longitude, s.latitude, s.longitude) }))
@@ -149,7 +166,7 @@ describe('spotsNear()', () => {
       .sort((a, b) => a.distanceM - b.distanceM || a.id.localeCompare(b.id));
     // Other test files' spots are elsewhere; only this field is near these points.
     expect(found.map((s) => s.id)).toEqual(expected.map((s) => s.id));
-    expect(found.map((s) => s.distanceM)).toEqual(expected.map((s) => expect.closeTo(s.distanceM, 6)));
+    expect(found.map((s) => s.distance_m)).toEqual(expected.map((s) => expect.closeTo(s.distanceM, 6)));
     if (radiusM > 1_000) expect(found.length).toBeGreaterThan(0);
   });
 
@@ -172,9 +189,13 @@ describe('spotsNear()', () => {
   });
 
   it('refuses a point or radius out of range', async ({ t }) => {
-    await expect(spotsNear(t.db, { latitude: 91, longitude: 0, radiusM: 10 })).rejects.toThrow(RangeError);
-    await expect(spotsNear(t.db, { latitude: 0, longitude: 0, radiusM: 0 })).rejects.toThrow(RangeError);
-    await expect(spotsNear(t.db, { latitude: 0, longitude: 0, radiusM: 50_001 })).rejects.toThrow(RangeError);
+    for (const input of [
+      { latitude: 91, longitude: 0, radius_m: 10 },
+      { latitude: 0, longitude: 0, radius_m: 0 },
+      { latitude: 0, longitude: 0, radius_m: 50_001 },
+    ]) {
+      expect(await spotsNear(t.app, anonymous, input)).toMatchObject({ ok: false, error: { rule: 'invalid_input', kind: 'invalid' } });
+    }
   });
 });
 
@@ -189,18 +210,19 @@ describe('savedSpotsOf()', () => {
       .update(spots)
       .set({ archived_at: sql`now()` })
       .where(eq(spots.id, b.id));
-    const saved = await asAppRider(t, rider.id, (db) => savedSpotsOf(db, rider.id));
-    // Another rider asking for this rider's list gets nothing: saved_spots_own_pol.
+    const saved = (await allPages(async (cursor) => unwrap(await savedSpotsOf(t.app, { rider: rider.id }, { limit: 1, cursor })))).flat();
+    // Another rider sees only their own list (empty): saved_spots_own_pol.
     const other = await createUser(t.db);
-    if (hasSessions()) expect(await asAppRider(t, other.id, (db) => savedSpotsOf(db, rider.id))).toEqual([]);
-    expect(saved.map((s) => s.id)).toEqual([c.id, a.id]);
-    expect(saved[0]!.savedAt).toBeInstanceOf(Date);
+    if (hasSessions()) expect(unwrap(await savedSpotsOf(t.app, { rider: other.id })).items).toEqual([]);
+    expect(saved.map((s) => s.spot.id)).toEqual([c.id, a.id]);
+    expect(saved[0]!.saved_at).toBeInstanceOf(Date);
   });
 });
 
 describe('leaderboards', () => {
   it('count landed live check-ins in the window, per spot and across spots', async ({ t }) => {
-    const asOf = new Date('2026-04-30T00:00:00Z');
+    // The window is the last 30 UTC days, today included (roll_leaderboards() keeps it there).
+    const asOf = new Date();
     const [s1, s2] = [await createSpot(t.db), await createSpot(t.db)];
     const [r1, r2, r3] = [await createUser(t.db), await createUser(t.db), await createUser(t.db)];
     const day = (n: number) => new Date(asOf.getTime() - n * 86_400_000);
@@ -221,15 +243,17 @@ describe('leaderboards', () => {
     }
     await t.query(sql`UPDATE checkins SET archived_at = now() WHERE user_id = ${r3.id}`);
 
-    expect(await asAppAnonymous(t, (db) => spotLeaderboard(db, s1.id, { asOf }))).toEqual([
-      { userId: r1.id, landed: 3 },
-      { userId: r2.id, landed: 2 },
-    ]);
-    const all = await asAppAnonymous(t, (db) => leaderboard(db, { asOf, limit: 100 }));
-    const mine = all.filter((e) => [r1.id, r2.id, r3.id].includes(e.userId));
-    expect(mine).toEqual([
-      { userId: r2.id, landed: 4 },
-      { userId: r1.id, landed: 3 },
-    ]);
+    const entry = (user: { id: string; handle: string; display_name: string }, landed: number) => ({
+      user_id: user.id,
+      handle: user.handle,
+      display_name: user.display_name,
+      landed,
+    });
+    expect(unwrap(await spotLeaderboard(t.app, anonymous, s1.id)).items).toEqual([entry(r1, 3), entry(r2, 2)]);
+    const all = (await allPages(async (cursor) => unwrap(await leaderboard(t.app, anonymous, { limit: 7, cursor })))).flat();
+    expect(all.filter((e) => [r1.id, r2.id, r3.id].includes(e.user_id))).toEqual([entry(r2, 4), entry(r1, 3)]);
+    // Ranked: most landed first, ties by user id, both descending.
+    const ranked = [...all].sort((a, b) => b.landed - a.landed || b.user_id.localeCompare(a.user_id));
+    expect(all.map((e) => e.user_id)).toEqual(ranked.map((e) => e.user_id));
   });
 });

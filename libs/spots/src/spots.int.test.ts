@@ -3,10 +3,10 @@ import { describe, expect } from 'vitest';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
 import { asAppRider, asDatabaseRefusal, databaseTest, expectRefused, hasSessions, type TestDatabase } from '@skatehubba/testing';
-import { archiveSpot } from './archive';
+import { unwrap } from '@skatehubba/schema-kit';
 import { checkins } from './checkins';
 import { CHECKIN_DEDUPE_WINDOW_MS } from './constants';
-import { SpotFlowError } from './errors';
+import { archiveSpot } from './flows/archive';
 import { buildCheckin, buildSpot, createCheckin, createSpot, saveSpot, signedMediaUrl } from './factories';
 import { savedSpots } from './saved-spots';
 import { spots } from './spots';
@@ -265,14 +265,14 @@ describe.skipIf(!hasSessions())('archiveSpot()', () => {
     const before = await t.db.select({ id: checkins.id }).from(checkins).where(eq(checkins.spot_id, spot.id));
 
     // The creator archives every rider's check-ins: archive_spot() runs as the owner.
-    const result = await asAppRider(t, creator.id, (db) => archiveSpot(db, spot.id));
+    const result = unwrap(await archiveSpot(t.app, { rider: creator.id }, spot.id));
 
-    expect(result.checkinsArchived).toBe(6);
+    expect(result.checkins_archived).toBe(6);
     const after = await t.db.select().from(checkins).where(eq(checkins.spot_id, spot.id));
     expect(after.map((c) => c.id).sort()).toEqual(before.map((c) => c.id).sort());
     const [archived] = await t.db.select().from(spots).where(eq(spots.id, spot.id));
-    expect(archived!.archived_at).toEqual(result.archivedAt);
-    expect(new Set(after.map((c) => c.archived_at?.toISOString()))).toEqual(new Set([result.archivedAt.toISOString()]));
+    expect(archived!.archived_at).toEqual(result.archived_at);
+    expect(new Set(after.map((c) => c.archived_at?.toISOString()))).toEqual(new Set([result.archived_at.toISOString()]));
     // One transaction: the spot's and the check-ins' audit rows share a transaction id.
     const [txids] = await t.query<{ n: number }>(
       sql`SELECT count(DISTINCT transaction_id)::int AS n FROM audit_logs WHERE action = 'update' AND (target_id = ${spot.id} OR target_id IN (SELECT id::text FROM checkins WHERE spot_id = ${spot.id}))`,
@@ -290,7 +290,7 @@ describe.skipIf(!hasSessions())('archiveSpot()', () => {
   it('refuses new check-ins at an archived spot (checkins_spot_active_trg)', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db, { created_by: rider.id });
-    await asAppRider(t, rider.id, (db) => archiveSpot(db, spot.id));
+    unwrap(await archiveSpot(t.app, { rider: rider.id }, spot.id));
     await expectRefused(
       asAppRider(t, rider.id, (db) => db.insert(checkinWrites).values(buildCheckin(rider.id, spot.id))),
       'checkins_spot_active_trg',
@@ -300,30 +300,28 @@ describe.skipIf(!hasSessions())('archiveSpot()', () => {
     await expectRefused(t.query(sql`UPDATE checkins SET spot_id = ${spot.id} WHERE id = ${elsewhere.id}`), 'checkins_spot_active_trg');
   });
 
-  it('throws a typed error for a missing or already archived spot and changes nothing', async ({ t }) => {
+  it('refuses a missing or already archived spot by name and changes nothing', async ({ t }) => {
     const rider = await createUser(t.db);
     const missing = '00000000-0000-4000-8000-000000000000';
-    await expect(asAppRider(t, rider.id, (db) => archiveSpot(db, missing))).rejects.toMatchObject({
-      name: 'SpotFlowError',
-      rule: 'spot_not_found',
-      spotId: missing,
-    });
+    const none = await archiveSpot(t.app, { rider: rider.id }, missing);
+    expect(none).toMatchObject({ ok: false, error: { name: 'DataRuleError', rule: 'spot_not_found', kind: 'missing_reference' } });
 
     const spot = await createSpot(t.db, { created_by: rider.id });
-    const first = await asAppRider(t, rider.id, (db) => archiveSpot(db, spot.id));
-    const second = asAppRider(t, rider.id, (db) => archiveSpot(db, spot.id));
-    await expect(second).rejects.toBeInstanceOf(SpotFlowError);
-    await expect(second).rejects.toMatchObject({ rule: 'spot_already_archived' });
+    const first = unwrap(await archiveSpot(t.app, { rider: rider.id }, spot.id));
+    const auditRows = await t.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM audit_logs WHERE target_id = ${spot.id}`);
+    const second = await archiveSpot(t.app, { rider: rider.id }, spot.id);
+    expect(second).toMatchObject({ ok: false, error: { rule: 'spot_already_archived', kind: 'conflict' } });
     const [row] = await t.db.select().from(spots).where(eq(spots.id, spot.id));
-    expect(row!.archived_at).toEqual(first.archivedAt);
+    expect(row!.archived_at).toEqual(first.archived_at);
+    expect(await t.query(sql`SELECT count(*)::int AS n FROM audit_logs WHERE target_id = ${spot.id}`)).toEqual(auditRows);
   });
 
   it('archives a spot with no check-ins', async ({ t }) => {
     const rider = await createUser(t.db);
     const spot = await createSpot(t.db, { created_by: rider.id });
-    await expect(asAppRider(t, rider.id, (db) => archiveSpot(db, spot.id))).resolves.toMatchObject({
-      spotId: spot.id,
-      checkinsArchived: 0,
+    expect(await archiveSpot(t.app, { rider: rider.id }, spot.id)).toMatchObject({
+      ok: true,
+      value: { spot_id: spot.id, checkins_archived: 0 },
     });
   });
 
@@ -331,20 +329,31 @@ describe.skipIf(!hasSessions())('archiveSpot()', () => {
     const [creator, other] = [await createUser(t.db), await createUser(t.db)];
     const spot = await createSpot(t.db, { created_by: creator.id });
     const checkin = await createCheckin(t.db, creator.id, spot.id);
-    await expect(asAppRider(t, other.id, (db) => archiveSpot(db, spot.id))).rejects.toMatchObject({
-      name: 'DataRuleError',
-      rule: 'spot_not_yours',
-      kind: 'forbidden',
-      sqlstate: '42501',
-      constraint: 'archive_spot_creator_guard',
+    expect(await archiveSpot(t.app, { rider: other.id }, spot.id)).toMatchObject({
+      ok: false,
+      error: {
+        name: 'DataRuleError',
+        rule: 'spot_not_yours',
+        kind: 'forbidden',
+        sqlstate: '42501',
+        constraint: 'archive_spot_creator_guard',
+      },
     });
     expect(await t.db.select().from(spots).where(eq(spots.id, spot.id))).toEqual([spot]);
     expect(await t.db.select().from(checkins).where(eq(checkins.id, checkin.id))).toEqual([checkin]);
   });
 
-  it('lets staff (the owner login, no rider) archive any spot', async ({ t }) => {
+  it('lets staff (the owner login, no rider) archive any spot, named in the trail', async ({ t }) => {
+    const staff = await createUser(t.db);
     const spot = await createSpot(t.db, { created_by: (await createUser(t.db)).id });
-    await expect(archiveSpot(t.db, spot.id)).resolves.toMatchObject({ spotId: spot.id, checkinsArchived: 0 });
+    expect(await archiveSpot(t.db, { staff: staff.id }, spot.id)).toMatchObject({
+      ok: true,
+      value: { spot_id: spot.id, checkins_archived: 0 },
+    });
+    const [audit] = await t.query<{ actor_id: string }>(
+      sql`SELECT actor_id FROM audit_logs WHERE target_id = ${spot.id} AND action = 'update' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(audit!.actor_id).toBe(staff.id);
   });
 });
 
