@@ -22,4 +22,4 @@ if [ -n "${DATABASE_URL_UNPOOLED:-}" ] && [ "$DATABASE_URL" != "$DATABASE_URL_UN
 else
   echo "engines: neon-ws + neon-http -> ${DATABASE_URL%%\?*}"
 fi
-npx nx run-many -t test -p identity spots gamification audit db seed --parallel="${NX_PARALLEL:-2}" --outputStyle=static "$@"
+npx nx run-many -t test -p identity spots gamification notifications audit db seed api-example --parallel="${NX_PARALLEL:-2}" --outputStyle=static "$@"
