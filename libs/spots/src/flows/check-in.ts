@@ -120,7 +120,7 @@ export async function updateCheckin(db: Db, caller: RiderCaller, checkinId: stri
   const values = parseInput(updateCheckinInput, input);
   if (!values.ok) return values;
   return attempt(SPOTS_REFUSALS, async () => {
-    const [rows] = await runAs(db, { staff: caller.rider }, (q) => [
+    const [rows] = await runAs(db, caller, (q) => [
       q.update(checkins).set(values.value).where(eq(checkins.id, id.value)).returning(checkinColumns),
     ]);
     return rows[0] ?? notFound(id.value);
