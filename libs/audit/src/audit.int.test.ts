@@ -40,7 +40,7 @@ async function insertOneOfEach(run: (text: string) => Promise<unknown>) {
     `INSERT INTO checkins (id, user_id, spot_id, trick, trick_status, stance) VALUES ('${checkin}', '${user}', '${spot}', 'ollie', 'landed', 'goofy')`,
   );
   await run(
-    `INSERT INTO achievements (id, slug, name, description, tier, goal) VALUES ('${achievement}', 'audit-${n}', 'Audit', '', 'gold', 3)`,
+    `INSERT INTO achievements (id, slug, name, description, tier, metric, goal) VALUES ('${achievement}', 'audit-${n}', 'Audit', '', 'gold', 'manual', 3)`,
   );
   await run(`INSERT INTO user_achievements (user_id, achievement_id, goal, progress) VALUES ('${user}', '${achievement}', 3, 1)`);
   return {
