@@ -17,6 +17,8 @@ export const usersRelations = relations(users, ({ one, many }) => ({
   metrics: many(riderMetrics),
   notifications: many(notifications),
   inbox: one(notificationInboxes),
+  leaderboard: one(leaderboardEntries),
+  spotLeaderboards: many(spotLeaderboardEntries),
 }));
 
 export const sessionsRelations = relations(sessions, ({ one }) => ({
@@ -27,6 +29,7 @@ export const spotsRelations = relations(spots, ({ one, many }) => ({
   creator: one(users, { fields: [spots.created_by], references: [users.id] }),
   checkins: many(checkins),
   savedBy: many(savedSpots),
+  leaderboard: many(spotLeaderboardEntries),
 }));
 
 export const savedSpotsRelations = relations(savedSpots, ({ one }) => ({
@@ -34,13 +37,15 @@ export const savedSpotsRelations = relations(savedSpots, ({ one }) => ({
   spot: one(spots, { fields: [savedSpots.spot_id], references: [spots.id] }),
 }));
 
-export const checkinsRelations = relations(checkins, ({ one }) => ({
+export const checkinsRelations = relations(checkins, ({ one, many }) => ({
   user: one(users, { fields: [checkins.user_id], references: [users.id] }),
   spot: one(spots, { fields: [checkins.spot_id], references: [spots.id] }),
+  notifications: many(notifications),
 }));
 
 export const achievementsRelations = relations(achievements, ({ many }) => ({
   holders: many(userAchievements),
+  notifications: many(notifications),
 }));
 
 export const userAchievementsRelations = relations(userAchievements, ({ one }) => ({

@@ -2,13 +2,15 @@ import { createTableRelationsHelpers, extractTablesRelationalConfig, getTableNam
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
-import type { AchievementTier, Stance, TrickStatus } from '@skatehubba/enums';
+import type { AchievementMetric, AchievementTier, Stance, TrickStatus } from '@skatehubba/enums';
 import type { AuditLog } from '@skatehubba/audit';
 import type { checkinInsertSchema, spotUpdateSchema } from '@skatehubba/spots';
 import { type Checkin, type NewCheckin, type NewSpot, type SavedSpot, type Spot } from '@skatehubba/spots';
+import type { LeaderboardEntryRow, SpotLeaderboardEntryRow } from '@skatehubba/spots';
+import type { Notification, NotificationInbox } from '@skatehubba/notifications';
 import type { userInsertSchema } from '@skatehubba/identity';
 import { type NewSession, type NewUser, type RiderExport, type Session, type User } from '@skatehubba/identity';
-import type { Achievement, NewUserAchievement, UserAchievement } from '@skatehubba/gamification';
+import type { Achievement, NewUserAchievement, RiderMetric, UserAchievement } from '@skatehubba/gamification';
 import type { SkateHubbaDb } from './client';
 import * as schema from './schema';
 
@@ -68,6 +70,14 @@ describe('schema-derived types', () => {
     // created_by is the rider's id in their own export: never NULL there.
     expectTypeOf<Omit<RiderExport['spots_created'][number], 'created_by'>>().toEqualTypeOf<Json<Omit<Spot, 'created_by'>>>();
     expectTypeOf<RiderExport['spots_created'][number]['created_by']>().toEqualTypeOf<string>();
+    // 0010-0013: the counters, the inbox and the leaderboards are the rider's too.
+    // rider_metrics_metric_ck keeps 'manual' out of the table, and the export's type says so.
+    expectTypeOf<Omit<RiderExport['metrics'][number], 'metric'>>().toEqualTypeOf<Json<Omit<RiderMetric, 'metric'>>>();
+    expectTypeOf<RiderExport['metrics'][number]['metric']>().toEqualTypeOf<Exclude<AchievementMetric, 'manual'>>();
+    expectTypeOf<Omit<RiderExport['notifications'][number], 'achievement'>>().toEqualTypeOf<Json<Notification>>();
+    expectTypeOf<NonNullable<RiderExport['inbox']>>().toEqualTypeOf<Json<NotificationInbox>>();
+    expectTypeOf<NonNullable<RiderExport['leaderboard']>>().toEqualTypeOf<Json<LeaderboardEntryRow>>();
+    expectTypeOf<Omit<RiderExport['spot_leaderboards'][number], 'spot_name'>>().toEqualTypeOf<Json<SpotLeaderboardEntryRow>>();
   });
 
   it('the relational query API knows every relation', () => {
@@ -75,25 +85,49 @@ describe('schema-derived types', () => {
     expectTypeOf<Query>().toHaveProperty('users');
     expectTypeOf<Query>().toHaveProperty('checkins');
     expectTypeOf<Query>().toHaveProperty('userAchievements');
+    expectTypeOf<Query>().toHaveProperty('riderMetrics');
+    expectTypeOf<Query>().toHaveProperty('notifications');
+    expectTypeOf<Query>().toHaveProperty('notificationInboxes');
+    expectTypeOf<Query>().toHaveProperty('leaderboardEntries');
+    expectTypeOf<Query>().toHaveProperty('spotLeaderboardEntries');
   });
 });
 
 describe('relations', () => {
   // Runtime, from the schema itself: every foreign key needs its relation in
   // both directions (one() on the table that holds the FK, over exactly its
-  // columns; many() on the table it points to), and no relation exists
-  // without a foreign key behind it.
+  // columns; many() on the table it points to, or one() without fields when
+  // the FK's columns are the holding table's whole primary key, so that at
+  // most one row points at each: notification_inboxes, leaderboard_entries),
+  // and no relation exists without a foreign key behind it.
   it('declares a relation in both directions for every foreign key, and none without one', () => {
     const tables = Object.values(schema as Record<string, unknown>).filter((v): v is PgTable => is(v, PgTable));
+    const primaryKeyOf = (table: PgTable) => {
+      const config = getTableConfig(table);
+      const columns = config.primaryKeys[0]?.columns ?? config.columns.filter((c) => c.primary);
+      return columns
+        .map((c) => c.name)
+        .sort()
+        .join(', ');
+    };
     const fromForeignKeys = tables
-      .flatMap((table) => getTableConfig(table).foreignKeys.map((fk) => fk.reference()))
-      .flatMap(({ columns, foreignTable }) => {
+      .flatMap((table) => getTableConfig(table).foreignKeys.map((fk) => ({ table, ...fk.reference() })))
+      .flatMap(({ table, columns, foreignTable }) => {
         const from = getTableName(columns[0]!.table);
         const to = getTableName(foreignTable);
-        return [`${from}(${columns.map((c) => c.name).join(', ')}) -> one ${to}`, `${to} -> many ${from}`];
+        const names = columns.map((c) => c.name);
+        const oneToOne = [...names].sort().join(', ') === primaryKeyOf(table);
+        return [`${from}(${names.join(', ')}) -> one ${to}`, `${to} -> ${oneToOne ? 'one (no fields)' : 'many'} ${from}`];
       })
       .sort();
-    expect(fromForeignKeys).toHaveLength(2 * 8);
+    // 8 before 0010, and 8 since: rider_metrics, notification_inboxes and
+    // leaderboard_entries to users; notifications to users, achievements and
+    // checkins; spot_leaderboard_entries to spots and users.
+    expect(fromForeignKeys).toHaveLength(2 * 16);
+    expect(fromForeignKeys.filter((r) => r.includes('one (no fields)'))).toEqual([
+      'users -> one (no fields) leaderboard_entries',
+      'users -> one (no fields) notification_inboxes',
+    ]);
 
     const { tables: relational } = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
     const declared = Object.values(relational)
