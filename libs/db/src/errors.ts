@@ -1,6 +1,7 @@
 import { AUDIT_REFUSALS } from '@skatehubba/audit';
 import { GAMIFICATION_REFUSALS } from '@skatehubba/gamification';
 import { IDENTITY_REFUSALS } from '@skatehubba/identity';
+import { NOTIFICATIONS_REFUSALS } from '@skatehubba/notifications';
 import { PRIVILEGE_REFUSAL, pgErrorFields, ruleErrorOf, type DataRuleError, type RuleTable } from '@skatehubba/schema-kit';
 import { SPOTS_REFUSALS } from '@skatehubba/spots';
 
@@ -14,6 +15,7 @@ export const REFUSALS: RuleTable = {
   ...IDENTITY_REFUSALS,
   ...SPOTS_REFUSALS,
   ...GAMIFICATION_REFUSALS,
+  ...NOTIFICATIONS_REFUSALS,
   ...AUDIT_REFUSALS,
 };
 

@@ -4,6 +4,7 @@ import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import {
   checkInInput,
   createSpotInput,
+  markNotificationsReadInput,
   recordProgressInput,
   saveSpotInput,
   signUpInput,
@@ -58,6 +59,9 @@ const UPDATES: Write[] = [
   { table: 'sessions', input: null, server: ['revoked_at'] },
   { table: 'spots', input: updateSpotInput, server: [] },
   { table: 'checkins', input: updateCheckinInput, server: [] },
+  // markNotificationsRead(): the body (markNotificationsReadInput) only picks
+  // which of the rider's rows; read_at is the database's now().
+  { table: 'notifications', input: null, server: ['read_at'] },
 ];
 
 /** The columns a write names: the input's keys (as columns) and the server's. */
@@ -108,6 +112,7 @@ it('no input schema carries a column the database or the session owns', () => {
     if (input) expect(Object.keys(input.shape).filter((key) => serverOwned.includes(key))).toEqual([]);
   }
   expect(Object.keys(recordProgressInput.shape).filter((key) => ['user_id', 'progress', 'unlocked_at'].includes(key))).toEqual([]);
+  expect(Object.keys(markNotificationsReadInput.shape)).toEqual(['ids']);
 });
 
 it('recordProgressInput is record_progress() without its rider: (p_user_id, p_achievement_id, p_step)', async ({ t }) => {

@@ -2,8 +2,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, inject } from 'vitest';
 import { createAchievement } from '@skatehubba/gamification/factories';
 import { createUser } from '@skatehubba/identity/factories';
+import { AUDIT_REFUSALS } from '@skatehubba/audit';
+import { GAMIFICATION_REFUSALS } from '@skatehubba/gamification';
+import { IDENTITY_REFUSALS } from '@skatehubba/identity';
+import { NOTIFICATIONS_REFUSALS } from '@skatehubba/notifications';
 import { asRider, DataRuleError, pgErrorFields } from '@skatehubba/schema-kit';
-import { checkinWrites } from '@skatehubba/spots';
+import { checkinWrites, SPOTS_REFUSALS } from '@skatehubba/spots';
 import { createCheckin, createSpot } from '@skatehubba/spots/factories';
 import { databaseTest, hasSessions, type TestDatabase } from '@skatehubba/testing';
 import { REFUSALS, toDataRuleError } from './errors';
@@ -36,6 +40,15 @@ describe('toDataRuleError()', () => {
     expect(names).toContain('checkins_spot_active_trg');
     expect(names).toContain('archive_spot_creator_guard');
     expect(names).toContain('checkins_check_in_own_pol');
+    // One of each kind from 0010-0013: a counter's check, the inbox's policy, a guard raised in a function.
+    expect(names).toContain('rider_metrics_metric_ck');
+    expect(names).toContain('notifications_own_mark_pol');
+    expect(names).toContain('notifications_user_achievement_uq');
+    expect(names).toContain('prune_notifications_staff_guard');
+    expect(names).toContain('roll_leaderboards_staff_guard');
+    // REFUSALS spreads every team's table: a name in two of them would silently keep only the last.
+    const teams = [IDENTITY_REFUSALS, SPOTS_REFUSALS, GAMIFICATION_REFUSALS, NOTIFICATIONS_REFUSALS, AUDIT_REFUSALS];
+    expect(Object.keys(REFUSALS)).toHaveLength(teams.reduce((n, table) => n + Object.keys(table).length, 0));
     expect(
       names.filter((name) => !(name in REFUSALS)),
       'constraints without a typed error',
@@ -193,6 +206,40 @@ describe('toDataRuleError()', () => {
         expect(after?.archived_at).toBeNull();
       },
     );
+  });
+
+  it('names the notifications rules (a read mark before the notice, an unlock announced twice) through toDataRuleError()', async ({ t }) => {
+    const rider = await createUser(t.db);
+    const achievement = await createAchievement(t.db);
+    const at = new Date('2026-03-14T12:00:00Z');
+    const [notice] = await t.db
+      .insert(schema.notifications)
+      .values({ user_id: rider.id, kind: 'achievement_unlocked', achievement_id: achievement.id, created_at: at })
+      .returning();
+    const early = await refusal(
+      t.db
+        .update(schema.notifications)
+        .set({ read_at: new Date('2026-03-14T11:59:59Z') })
+        .where(eq(schema.notifications.id, notice!.id)),
+    );
+    expect(early).toBeInstanceOf(DataRuleError);
+    expect(early).toMatchObject({ rule: 'invalid_read_time', kind: 'invalid', constraint: 'notifications_read_at_ck', sqlstate: '23514' });
+    const twice = await refusal(
+      t.db.insert(schema.notifications).values({ user_id: rider.id, kind: 'achievement_unlocked', achievement_id: achievement.id }),
+    );
+    expect(twice).toMatchObject({
+      rule: 'already_announced',
+      kind: 'conflict',
+      constraint: 'notifications_user_achievement_uq',
+      sqlstate: '23505',
+    });
+    // Neither changed anything: the one notice, unread.
+    expect(
+      await t.db
+        .select({ id: schema.notifications.id, read_at: schema.notifications.read_at })
+        .from(schema.notifications)
+        .where(eq(schema.notifications.user_id, rider.id)),
+    ).toEqual([{ id: notice!.id, read_at: null }]);
   });
 
   it('returns anything that is not a rule refusal unchanged', async ({ t }) => {
