@@ -9,8 +9,10 @@ const spotColumns = getTableColumns(spots);
 
 /**
  * A rider adds a spot to the map, as its creator (`created_by` is the
- * rider, pinned by `spots_create_own_pol`). Refusals: `invalid_input`, and
- * the CHECKs the input schema mirrors (`latitude_out_of_range`, ...).
+ * rider, pinned by `spots_create_own_pol`). Refusals: `invalid_input`,
+ * naming the field: `createSpotInput` mirrors the `spots_*_ck` CHECKs, so
+ * a value they would refuse (`latitude_out_of_range`, ...) is refused here
+ * first, and the CHECKs stay behind it for every other writer.
  */
 export async function createSpot(db: Db, caller: RiderCaller, input: CreateSpotInput): Promise<Result<Spot>> {
   const values = parseInput(createSpotInput, input);
