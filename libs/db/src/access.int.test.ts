@@ -3,15 +3,30 @@ import type { NeonHttpDatabase } from 'drizzle-orm/neon-http';
 import { describe, expect, inject } from 'vitest';
 import { recordProgress } from '@skatehubba/gamification';
 import { createAchievement } from '@skatehubba/gamification/factories';
-import { currentRiderEmail, sessionByTokenHash, userWrites } from '@skatehubba/identity';
-import { buildUser, createSession, createUser, hashSessionToken } from '@skatehubba/identity/factories';
-import { asAnonymous, asRider, DataRuleError, riderContext, rowsOf } from '@skatehubba/schema-kit';
+import { currentRiderEmail, sessionByToken, userWrites } from '@skatehubba/identity';
+import { buildUser, createSession, createUser } from '@skatehubba/identity/factories';
+import { asAnonymous, asRider, DataRuleError, riderContext, rowsOf, unwrap, type Result } from '@skatehubba/schema-kit';
 import { archiveSpot, checkinWrites, savedSpotWrites, spotWrites } from '@skatehubba/spots';
 import { buildCheckin, buildSpot, createCheckin, createSpot, saveSpot } from '@skatehubba/spots/factories';
 import { asDatabaseRefusal, databaseTest, hasSessions, runAs, type TestDatabase } from '@skatehubba/testing';
 import { toDataRuleError } from './errors';
 import * as schema from './schema';
-import { achievements, auditLogs, checkins, savedSpots, sessions, spots, userAchievements, users } from './schema';
+import {
+  achievements,
+  auditLogs,
+  checkins,
+  leaderboardEntries,
+  leaderboardWindow,
+  notificationInboxes,
+  notifications,
+  riderMetrics,
+  savedSpots,
+  sessions,
+  spotLeaderboardEntries,
+  spots,
+  userAchievements,
+  users,
+} from './schema';
 
 // Row-level security held to the design, table by table, as the API's login
 // (t.app): asRider()/asAnonymous() switch it to authenticated/anonymous with
@@ -42,6 +57,14 @@ async function refusal(promise: Promise<unknown>) {
   const mapped = toDataRuleError(error);
   expect(mapped, String(error)).toBeInstanceOf(DataRuleError);
   return { code: asDatabaseRefusal(error)?.code, ...(mapped as DataRuleError) };
+}
+
+/** The same, for a write function: its `Result` is the refusal, with the SQLSTATE Postgres answered with. */
+function refused(result: Result<unknown>) {
+  expect(result.ok, result.ok ? `expected a refusal, got ${JSON.stringify(result.value)}` : '').toBe(false);
+  if (result.ok) throw new Error('unreachable');
+  expect(result.error).toBeInstanceOf(DataRuleError);
+  return { code: result.error.sqlstate, ...result.error };
 }
 
 const riders = async (t: Db) => [(await createUser(t.db)).id, (await createUser(t.db)).id] as const;
@@ -101,7 +124,7 @@ describe('sessions', () => {
     expect(Object.fromEntries(after.map((s) => [s.id, s.revoked]))).toEqual({ [mine[0]!]: true, [mine[1]!]: true, [theirs]: false });
   });
 
-  withSessions('session_by_token_hash() finds a live session as anonymous, and nothing for an expired or revoked one', async ({ t }) => {
+  withSessions('sessionByToken() finds a live session as anonymous, and nothing for an expired or revoked one', async ({ t }) => {
     const [a] = await riders(t);
     const live = await createSession(t.db, a);
     const revoked = await createSession(t.db, a);
@@ -111,10 +134,20 @@ describe('sessions', () => {
       .where(eq(sessions.id, revoked.id));
     const created_at = new Date(Date.now() - 2 * 86_400_000);
     const expired = await createSession(t.db, a, { created_at, expires_at: new Date(created_at.getTime() + 86_400_000) });
-    const lookup = (hash: string) => asAnonymous(t.app, (tx) => sessionByTokenHash(tx, hash));
-    expect(await lookup(hashSessionToken(live.token))).toEqual({ sessionId: live.id, userId: a, expiresAt: live.expires_at });
-    expect(await lookup(revoked.token_hash)).toBeNull();
-    expect(await lookup(expired.token_hash)).toBeNull();
+    // sessionByToken() hashes the token and asks session_by_token_hash() as anonymous, on the app login.
+    const lookup = async (token: string) => unwrap(await sessionByToken(t.app, token));
+    expect(await lookup(live.token)).toEqual({ session_id: live.id, user_id: a, expires_at: live.expires_at });
+    expect(await lookup(revoked.token)).toBeNull();
+    expect(await lookup(expired.token)).toBeNull();
+    // The function is anonymous's to call, and the table behind it is not.
+    const [found] = await asAnonymous(t.app, (tx) =>
+      tx.execute(sql`SELECT session_id FROM session_by_token_hash(${live.token_hash})`).then((r) => rowsOf<{ session_id: string }>(r)),
+    );
+    expect(found).toEqual({ session_id: live.id });
+    expect(await refusal(asAnonymous(t.app, (tx) => tx.select({ id: sessions.id }).from(sessions)))).toMatchObject({
+      code: '42501',
+      rule: 'permission_denied',
+    });
   });
 });
 
@@ -147,17 +180,18 @@ describe('saved spots and progress: a rider reads and writes only their own', ()
 
   withSessions('user_achievements: read own only, written only through recordProgress()', async ({ t }) => {
     const [a, b] = await riders(t);
+    const staff = (await createUser(t.db)).id;
     const achievement = (await createAchievement(t.db, { goal: 3 })).id;
-    await recordProgress(t.db, b, achievement, 2);
-    const mine = await asRider(t.app, a, (tx) => recordProgress(tx, a, achievement, 3));
-    expect(mine).toMatchObject({ user_id: a, progress: 3, justUnlocked: true });
+    unwrap(await recordProgress(t.db, { staff }, b, { achievement_id: achievement, by: 2 }));
+    const mine = unwrap(await recordProgress(t.app, { rider: a }, a, { achievement_id: achievement, by: 3 }));
+    expect(mine).toMatchObject({ user_id: a, progress: 3, just_unlocked: true });
     expect(
       await asRider(t.app, a, (tx) =>
         tx.select({ user_id: userAchievements.user_id, progress: userAchievements.progress }).from(userAchievements),
       ),
     ).toEqual([{ user_id: a, progress: 3 }]);
     // Another rider's progress: refused by the function's guard, by name.
-    expect(await refusal(asRider(t.app, a, (tx) => recordProgress(tx, b, achievement, 1)))).toMatchObject({
+    expect(refused(await recordProgress(t.app, { rider: a }, b, { achievement_id: achievement, by: 1 }))).toMatchObject({
       code: '42501',
       rule: 'progress_not_yours',
       kind: 'forbidden',
@@ -243,7 +277,7 @@ describe('users', () => {
       expect(await asRider(t.app, a, profiles)).toHaveLength(2);
       expect(await asAnonymous(t.app, profiles)).toHaveLength(2);
       const [emailOfA] = await t.db.select({ email: users.email }).from(users).where(eq(users.id, a));
-      expect(await asRider(t.app, a, (tx) => currentRiderEmail(tx))).toBe(emailOfA!.email);
+      expect(unwrap(await currentRiderEmail(t.app, { rider: a }))).toBe(emailOfA!.email);
       expect(await refusal(asRider(t.app, a, (tx) => tx.select({ email: users.email }).from(users).where(eq(users.id, a))))).toMatchObject({
         code: '42501',
         rule: 'permission_denied',
@@ -303,9 +337,15 @@ describe('spots and achievements', () => {
     const mine = (await createSpot(t.db, { created_by: a })).id;
     const theirs = (await createSpot(t.db, { created_by: b })).id;
     await createCheckin(t.db, b, mine);
-    const result = await asRider(t.app, a, (tx) => archiveSpot(tx, mine));
-    expect(result).toMatchObject({ spotId: mine, checkinsArchived: 1 });
-    expect(await refusal(asRider(t.app, a, (tx) => archiveSpot(tx, theirs)))).toMatchObject({
+    const result = unwrap(await archiveSpot(t.app, { rider: a }, mine));
+    expect(result).toMatchObject({ spot_id: mine, checkins_archived: 1 });
+    expect(
+      await t.db
+        .select({ archived: sql<boolean>`${checkins.archived_at} IS NOT NULL` })
+        .from(checkins)
+        .where(eq(checkins.spot_id, mine)),
+    ).toEqual([{ archived: true }]);
+    expect(refused(await archiveSpot(t.app, { rider: a }, theirs))).toMatchObject({
       code: '42501',
       rule: 'spot_not_yours',
       kind: 'forbidden',
@@ -324,7 +364,7 @@ describe('spots and achievements', () => {
       await asAnonymous(t.app, (tx) => tx.select({ id: achievements.id }).from(achievements).where(eq(achievements.id, achievement.id))),
     ).toEqual([{ id: achievement.id }]);
     for (const write of [
-      sql`INSERT INTO achievements (slug, name, description, tier, goal) VALUES ('rider-made', 'Mine', '', 'gold', 1)`,
+      sql`INSERT INTO achievements (slug, name, description, tier, metric, goal) VALUES ('rider-made', 'Mine', '', 'gold', 'manual', 1)`,
       sql`UPDATE achievements SET goal = 1 WHERE id = ${achievement.id}`,
       sql`DELETE FROM achievements WHERE id = ${achievement.id}`,
     ]) {
@@ -336,6 +376,164 @@ describe('spots and achievements', () => {
   });
 });
 
+// 0010-0013: the counters, the inbox and the leaderboards are written only by
+// the owner's triggers and functions. A rider reads their own counters and
+// notifications and marks their own read; the leaderboards are public.
+describe('counters, notifications and leaderboards', () => {
+  /** Two riders with a landed check-in each at one spot and one unlock each: a counter, a notice and an entry per rider. */
+  const world = async (t: Db) => {
+    const [a, b] = await riders(t);
+    const staff = (await createUser(t.db)).id;
+    const spot = (await createSpot(t.db)).id;
+    for (const rider of [a, b]) await createCheckin(t.db, rider, spot);
+    const achievement = (await createAchievement(t.db, { goal: 1 })).id;
+    for (const rider of [a, b]) unwrap(await recordProgress(t.db, { staff }, rider, { achievement_id: achievement, by: 1 }));
+    const noticeOf = async (rider: string) =>
+      (await t.db.select({ id: notifications.id }).from(notifications).where(eq(notifications.user_id, rider)))[0]!.id;
+    return { a, b, spot, achievement, notices: { a: await noticeOf(a), b: await noticeOf(b) } };
+  };
+  const permissionDenied = { code: '42501', rule: 'permission_denied', kind: 'forbidden' };
+
+  withSessions('rider_metrics, notifications and notification_inboxes: a rider reads only their own, anonymous none', async ({ t }) => {
+    const { a, b, achievement, notices } = await world(t);
+    const both = [a, b];
+    expect(
+      await asRider(t.app, a, (tx) =>
+        tx
+          .select({ user_id: riderMetrics.user_id, metric: riderMetrics.metric, value: riderMetrics.value })
+          .from(riderMetrics)
+          .where(inArray(riderMetrics.user_id, both))
+          .orderBy(riderMetrics.metric),
+      ),
+    ).toEqual([
+      { user_id: a, metric: 'checkins', value: 1 },
+      { user_id: a, metric: 'landed', value: 1 },
+      { user_id: a, metric: 'distinct_spots', value: 1 },
+    ]);
+    expect(
+      await asRider(t.app, a, (tx) =>
+        tx
+          .select({ id: notifications.id, user_id: notifications.user_id, achievement_id: notifications.achievement_id })
+          .from(notifications)
+          .where(inArray(notifications.user_id, both)),
+      ),
+    ).toEqual([{ id: notices.a, user_id: a, achievement_id: achievement }]);
+    expect(
+      await asRider(t.app, a, (tx) => tx.select().from(notificationInboxes).where(inArray(notificationInboxes.user_id, both))),
+    ).toEqual([{ user_id: a, unread_count: 1 }]);
+    // b's rows are there: the policy filtered them, nothing else did.
+    expect(await t.db.select().from(notificationInboxes).where(inArray(notificationInboxes.user_id, both))).toHaveLength(2);
+    for (const table of [riderMetrics, notifications, notificationInboxes]) {
+      expect(await refusal(asAnonymous(t.app, (tx) => tx.select({ n: sql<number>`count(*)` }).from(table)))).toMatchObject(
+        permissionDenied,
+      );
+    }
+  });
+
+  withSessions('a rider marks only their own notifications read, and writes nothing else of them or of the counters', async ({ t }) => {
+    const { a, b, spot, notices } = await world(t);
+    const markRead = (id: string) =>
+      asRider(t.app, a, (tx) =>
+        tx
+          .update(notifications)
+          .set({ read_at: sql`now()` })
+          .where(eq(notifications.id, id))
+          .returning({ id: notifications.id }),
+      );
+    expect(await markRead(notices.a)).toEqual([{ id: notices.a }]);
+    // b's notice is invisible to a's policy: 0 rows, no error.
+    expect(await markRead(notices.b)).toEqual([]);
+    const read = async () =>
+      Object.fromEntries(
+        (
+          await t.db
+            .select({ id: notifications.id, read: sql<boolean>`${notifications.read_at} IS NOT NULL` })
+            .from(notifications)
+            .where(inArray(notifications.id, [notices.a, notices.b]))
+        ).map((n) => [n.id, n.read]),
+      );
+    expect(await read()).toEqual({ [notices.a]: true, [notices.b]: false });
+    // The inbox triggers counted the read mark: a's badge is 0, b's still 1.
+    const inboxes = async () =>
+      Object.fromEntries(
+        (
+          await t.db
+            .select()
+            .from(notificationInboxes)
+            .where(inArray(notificationInboxes.user_id, [a, b]))
+        ).map((i) => [i.user_id, i.unread_count]),
+      );
+    expect(await inboxes()).toEqual({ [a]: 0, [b]: 1 });
+
+    const metricsBefore = await t.db.select().from(riderMetrics).where(eq(riderMetrics.user_id, a)).orderBy(riderMetrics.metric);
+    for (const write of [
+      // read_at is the one column granted: not kind, not the rider.
+      sql`UPDATE notifications SET kind = 'achievement_unlocked' WHERE id = ${notices.a}`,
+      sql`UPDATE notifications SET user_id = ${b} WHERE id = ${notices.a}`,
+      sql`INSERT INTO notifications (user_id, kind, achievement_id) VALUES (${a}, 'achievement_unlocked', NULL)`,
+      sql`DELETE FROM notifications WHERE id = ${notices.a}`,
+      sql`UPDATE notification_inboxes SET unread_count = 0 WHERE user_id = ${a}`,
+      sql`INSERT INTO notification_inboxes (user_id, unread_count) VALUES (${a}, 0)`,
+      sql`DELETE FROM notification_inboxes WHERE user_id = ${a}`,
+      sql`UPDATE rider_metrics SET value = 100 WHERE user_id = ${a}`,
+      sql`INSERT INTO rider_metrics (user_id, metric, value) VALUES (${a}, 'checkins', 100)`,
+      sql`DELETE FROM rider_metrics WHERE user_id = ${a}`,
+    ]) {
+      expect(await refusal(asRider(t.app, a, (tx) => tx.execute(write)))).toMatchObject(permissionDenied);
+    }
+    expect(await read()).toEqual({ [notices.a]: true, [notices.b]: false });
+    expect(await inboxes()).toEqual({ [a]: 0, [b]: 1 });
+    expect(await t.db.select().from(riderMetrics).where(eq(riderMetrics.user_id, a)).orderBy(riderMetrics.metric)).toEqual(metricsBefore);
+    expect(
+      await t.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(checkins)
+        .where(eq(checkins.spot_id, spot)),
+    ).toEqual([{ n: 2 }]);
+  });
+
+  withSessions('leaderboards are public: every rider and anonymous read every entry, no one but the owner writes them', async ({ t }) => {
+    const { a, b, spot } = await world(t);
+    const everywhere = (tx: Pick<Db['app'], 'select'>) =>
+      tx
+        .select({ user_id: leaderboardEntries.user_id, landed: leaderboardEntries.landed })
+        .from(leaderboardEntries)
+        .where(inArray(leaderboardEntries.user_id, [a, b]))
+        .orderBy(leaderboardEntries.user_id);
+    const atSpot = (tx: Pick<Db['app'], 'select'>) =>
+      tx
+        .select({ user_id: spotLeaderboardEntries.user_id, landed: spotLeaderboardEntries.landed })
+        .from(spotLeaderboardEntries)
+        .where(eq(spotLeaderboardEntries.spot_id, spot))
+        .orderBy(spotLeaderboardEntries.user_id);
+    const expected = [a, b].sort().map((user_id) => ({ user_id, landed: 1 }));
+    for (const read of [everywhere, atSpot]) {
+      expect(await asAnonymous(t.app, read)).toEqual(expected);
+      expect(await asRider(t.app, a, read)).toEqual(expected);
+      expect(await asRider(t.app, b, read)).toEqual(expected);
+    }
+    for (const write of [
+      sql`UPDATE leaderboard_entries SET landed = 100 WHERE user_id = ${a}`,
+      sql`DELETE FROM leaderboard_entries WHERE user_id = ${b}`,
+      sql`INSERT INTO spot_leaderboard_entries (spot_id, user_id, landed) VALUES (${spot}, ${a}, 100)`,
+      sql`UPDATE spot_leaderboard_entries SET landed = 100 WHERE spot_id = ${spot}`,
+      sql`DELETE FROM spot_leaderboard_entries WHERE spot_id = ${spot}`,
+    ]) {
+      expect(await refusal(asRider(t.app, a, (tx) => tx.execute(write)))).toMatchObject(permissionDenied);
+      expect(await refusal(asAnonymous(t.app, (tx) => tx.execute(write)))).toMatchObject(permissionDenied);
+    }
+    expect(await everywhere(t.db)).toEqual(expected);
+    expect(await atSpot(t.db)).toEqual(expected);
+    // The window the leaderboards count over is support's to read, not the API's.
+    for (const as of [
+      (f: (tx: Db['app']) => Promise<unknown>) => asAnonymous(t.app, f),
+      (f: (tx: Db['app']) => Promise<unknown>) => asRider(t.app, a, f),
+    ]) {
+      expect(await refusal(as((tx) => tx.select().from(leaderboardWindow)))).toMatchObject(permissionDenied);
+    }
+  });
+});
+
 describe('audit trail', () => {
   withSessions("the audit rows of a rider's changes carry the rider as actor, definer flows included", async ({ t }) => {
     const [a] = await riders(t);
@@ -343,13 +541,14 @@ describe('audit trail', () => {
     const achievement = (await createAchievement(t.db, { goal: 5 })).id;
     const [checkin] = await asRider(t.app, a, async (tx) => {
       await tx.update(spots).set({ name: 'Audited' }).where(eq(spots.id, spot));
-      await recordProgress(tx, a, achievement, 1);
       return tx
         .insert(checkinWrites)
         .values(buildCheckin(a, spot))
         .returning({ id: sql<string>`id` });
     });
-    await asRider(t.app, a, (tx) => archiveSpot(tx, spot));
+    // The definer flows, each its own transaction as the rider.
+    unwrap(await recordProgress(t.app, { rider: a }, a, { achievement_id: achievement, by: 1 }));
+    unwrap(await archiveSpot(t.app, { rider: a }, spot));
     const trail = await t.db
       .select({
         actor_id: auditLogs.actor_id,
