@@ -14,7 +14,7 @@ import {
   userWrites,
 } from '@skatehubba/identity';
 import { buildUser, createSession, createUser } from '@skatehubba/identity/factories';
-import { asAnonymous, asRider, DataRuleError } from '@skatehubba/schema-kit';
+import { asAnonymous, asRider, DataRuleError, unwrap, type Result, type RiderCaller } from '@skatehubba/schema-kit';
 import { createCheckin, createSpot, saveSpot, signedMediaUrl } from '@skatehubba/spots/factories';
 import { databaseTest, hasSessions, type TestDatabase } from '@skatehubba/testing';
 import { toDataRuleError } from './errors';
@@ -25,8 +25,10 @@ import * as schema from './schema';
 // table for every value the rider ever had, the export by the catalog: every
 // column of every rider-owned table is in it or declared withheld.
 //
-// Engines: everything runs on PGlite and the server; eraseRider() needs an
+// Engines: everything runs on PGlite and the server; the fixtures need an
 // interactive transaction (asRider(), withActor()), which neon-http has not.
+// eraseRider() and exportRider() run as the API runs them: the rider on the
+// app login ({ rider }), staff on the admin login ({ staff }).
 // What needs a login that is not the superuser (the app without a rider,
 // support's login) runs on servers only: PGlite's one session is staff.
 const it = databaseTest(schema);
@@ -41,6 +43,13 @@ const refusal = async (promise: Promise<unknown>) => {
   );
   expect(error, 'expected the statement to be refused').toBeDefined();
   return toDataRuleError(error);
+};
+
+/** A write function's refusal: the DataRuleError its Result carries (nothing thrown). */
+const refused = (result: Result<unknown>) => {
+  expect(result.ok, result.ok ? `expected a refusal, got ${JSON.stringify(result.value)}` : '').toBe(false);
+  if (result.ok) throw new Error('unreachable');
+  return result.error;
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -138,7 +147,8 @@ async function buildRider(t: T, staff: string, otherSpot: string, achievement: s
 
   await saveSpot(t.db, rider.id, spotCreated);
   await saveSpot(t.db, rider.id, otherSpot);
-  await recordProgress(t.db, rider.id, achievement, 1);
+  // Progress to the goal (the achievements here have goal 5), as the rider: the unlock writes a notification and the inbox.
+  unwrap(await recordProgress(t.app, { rider: rider.id }, rider.id, { achievement_id: achievement, by: 5 }));
   // Emails and notes are redacted at capture: an overwritten email, an overwritten or deleted note is nowhere even before erasure.
   return { id: rider.id, values, goneAtCapture: ['email', 'note0', 'noteDeleted'], spotCreated, checkins, sessions };
 }
@@ -149,7 +159,7 @@ async function buildBystander(t: T, riderSpot: string, achievement: string) {
   await createSession(t.db, bystander.id);
   await createCheckin(t.db, bystander.id, riderSpot, { note: 'at a spot an erased rider made', media_url: signedMediaUrl() });
   await saveSpot(t.db, bystander.id, riderSpot);
-  await recordProgress(t.db, bystander.id, achievement, 1);
+  unwrap(await recordProgress(t.app, { rider: bystander.id }, bystander.id, { achievement_id: achievement, by: 1 }));
   await createSpot(t.db, { created_by: bystander.id });
   await asRider(t.app, bystander.id, (tx) =>
     tx.update(schema.users).set({ display_name: 'Bystander' }).where(eq(schema.users.id, bystander.id)),
@@ -168,6 +178,11 @@ const everythingOf = async (t: T, userId: string) =>
         UNION ALL SELECT 'saved_spots', row_to_json(x)::text FROM saved_spots x WHERE user_id = ${userId}
         UNION ALL SELECT 'user_achievements', row_to_json(x)::text FROM user_achievements x WHERE user_id = ${userId}
         UNION ALL SELECT 'spots', row_to_json(x)::text FROM spots x WHERE created_by = ${userId}
+        UNION ALL SELECT 'rider_metrics', row_to_json(x)::text FROM rider_metrics x WHERE user_id = ${userId}
+        UNION ALL SELECT 'notifications', row_to_json(x)::text FROM notifications x WHERE user_id = ${userId}
+        UNION ALL SELECT 'notification_inboxes', row_to_json(x)::text FROM notification_inboxes x WHERE user_id = ${userId}
+        UNION ALL SELECT 'leaderboard_entries', row_to_json(x)::text FROM leaderboard_entries x WHERE user_id = ${userId}
+        UNION ALL SELECT 'spot_leaderboard_entries', row_to_json(x)::text FROM spot_leaderboard_entries x WHERE user_id = ${userId}
         UNION ALL SELECT 'audit_logs', row_to_json(x)::text FROM audit_logs x WHERE actor_id = ${userId} OR subject_id = ${userId}
       ) s ORDER BY t, row`)
   ).map((r) => r.row);
@@ -254,7 +269,26 @@ const rowCounts = (t: T, userId: string) =>
            (SELECT count(*) FROM checkins WHERE user_id = ${userId})::int AS checkins,
            (SELECT count(*) FROM saved_spots WHERE user_id = ${userId})::int AS saved_spots,
            (SELECT count(*) FROM user_achievements WHERE user_id = ${userId})::int AS user_achievements,
-           (SELECT count(*) FROM spots WHERE created_by = ${userId})::int AS spots`);
+           (SELECT count(*) FROM spots WHERE created_by = ${userId})::int AS spots,
+           (SELECT count(*) FROM rider_metrics WHERE user_id = ${userId})::int AS rider_metrics,
+           (SELECT count(*) FROM notifications WHERE user_id = ${userId})::int AS notifications,
+           (SELECT count(*) FROM notification_inboxes WHERE user_id = ${userId})::int AS notification_inboxes,
+           (SELECT count(*) FROM leaderboard_entries WHERE user_id = ${userId})::int AS leaderboard_entries,
+           (SELECT count(*) FROM spot_leaderboard_entries WHERE user_id = ${userId})::int AS spot_leaderboard_entries`);
+/** rowCounts() of a rider who is gone: nothing in any rider-owned table. */
+const NONE = {
+  users: 0,
+  sessions: 0,
+  checkins: 0,
+  saved_spots: 0,
+  user_achievements: 0,
+  spots: 0,
+  rider_metrics: 0,
+  notifications: 0,
+  notification_inboxes: 0,
+  leaderboard_entries: 0,
+  spot_leaderboard_entries: 0,
+};
 
 describe('eraseRider()', () => {
   // The erasure runs once as the rider on themself, once as staff: the same proof for both.
@@ -299,15 +333,27 @@ describe('eraseRider()', () => {
       const trailBefore = await auditRows(t);
       const riderRows = new Set(trailBefore.filter((r) => r.actor_id === rider.id || r.subject_id === rider.id).map((r) => r.id));
 
-      const result =
-        asked === 'rider'
-          ? await asRider(t.app, rider.id, (tx) => eraseRider(tx, rider.id))
-          : await withActor(t.db, staff, (tx) => eraseRider(tx, rider.id));
+      // The fixture reached every rider-owned table: 3 live check-ins at 2 spots, all landed, and one unlock.
+      expect(counts).toEqual({
+        users: 1,
+        sessions: 2,
+        checkins: 3,
+        saved_spots: 2,
+        user_achievements: 1,
+        spots: 1,
+        rider_metrics: 3,
+        notifications: 1,
+        notification_inboxes: 1,
+        leaderboard_entries: 1,
+        spot_leaderboard_entries: 2,
+      });
+
+      const result = unwrap(
+        asked === 'rider' ? await eraseRider(t.app, { rider: rider.id }, rider.id) : await eraseRider(t.db, { staff }, rider.id),
+      );
 
       // The rider and what they own are gone; their spot stays, detached.
-      expect(await rowCounts(t, rider.id)).toEqual([
-        { users: 0, sessions: 0, checkins: 0, saved_spots: 0, user_achievements: 0, spots: 0 },
-      ]);
+      expect(await rowCounts(t, rider.id)).toEqual([NONE]);
       const [spot] = await t.db.select().from(schema.spots).where(eq(schema.spots.id, rider.spotCreated));
       expect(spot).toMatchObject({ id: rider.spotCreated, created_by: null });
 
@@ -336,7 +382,9 @@ describe('eraseRider()', () => {
         });
         if (!riderRows.has(row.id)) expect(now).toEqual(row);
       }
-      // New rows: one per row the delete removed or detached, then the erasure's own.
+      // New rows: one per audited row the delete removed or detached, then the erasure's own. The counters,
+      // the notifications and the inbox cascade too, but are not audited (PERSONAL_DATA: 'not_audited'), so
+      // they add no row.
       const added = trailAfter.filter((r) => r.id > trailBefore.at(-1)!.id);
       const cascaded =
         counts.users! + counts.sessions! + counts.checkins! + counts.saved_spots! + counts.user_achievements! + counts.spots!;
@@ -400,7 +448,7 @@ describe('eraseRider()', () => {
       const staff = (await createUser(t.db)).id;
       const rider = await createUser(t.db);
       await createSession(t.db, rider.id);
-      const first = await asRider(t.app, rider.id, (tx) => eraseRider(tx, rider.id));
+      const first = unwrap(await eraseRider(t.app, { rider: rider.id }, rider.id));
       expect(first.auditRowsRedacted).toBeGreaterThanOrEqual(3 /* sign-up, session, the session's deletion */);
 
       const snapshot = async () =>
@@ -427,11 +475,11 @@ describe('eraseRider()', () => {
 
       // A retried erasure (the rider's request sent twice, or staff's) returns the first one and changes nothing.
       const afterOther = await snapshot();
-      expect(await asRider(t.app, rider.id, (tx) => eraseRider(tx, rider.id))).toEqual({
+      expect(unwrap(await eraseRider(t.app, { rider: rider.id }, rider.id))).toEqual({
         erasureId: first.erasureId,
         auditRowsRedacted: 0,
       });
-      expect(await withActor(t.db, staff, (tx) => eraseRider(tx, rider.id))).toEqual({ erasureId: first.erasureId, auditRowsRedacted: 0 });
+      expect(unwrap(await eraseRider(t.db, { staff }, rider.id))).toEqual({ erasureId: first.erasureId, auditRowsRedacted: 0 });
       expect(await snapshot()).toBe(afterOther);
 
       // Tombstones are the erasure's alone to write, and hold only a digest and who asked.
@@ -445,14 +493,14 @@ describe('eraseRider()', () => {
       }
 
       // An id that never existed: not found, nothing written.
-      const missing = await refusal(withActor(t.db, staff, (tx) => eraseRider(tx, '00000000-0000-4000-8000-00000000e1a5')));
+      const missing = refused(await eraseRider(t.db, { staff }, '00000000-0000-4000-8000-00000000e1a5'));
       expect(missing).toMatchObject({
         rule: 'rider_not_found',
         kind: 'missing_reference',
         constraint: 'erase_rider_found_guard',
         sqlstate: 'P0002',
       });
-      const gone = await refusal(withActor(t.db, staff, (tx) => exportRider(tx, rider.id)));
+      const gone = refused(await exportRider(t.db, { staff }, rider.id));
       expect(gone).toMatchObject({ rule: 'rider_not_found', constraint: 'export_rider_found_guard', sqlstate: 'P0002' });
       expect(await snapshot()).toBe(afterOther);
     },
@@ -467,10 +515,9 @@ describe('eraseRider()', () => {
     const rider = await createUser(t.db);
     await createSession(t.db, rider.id);
     const [{ n: before }] = (await t.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_logs')) as [{ n: number }];
-    const results = await Promise.all([
-      withActor(t.db, staff, (tx) => eraseRider(tx, rider.id)),
-      asRider(t.app, rider.id, (tx) => eraseRider(tx, rider.id)),
-    ]);
+    const results = (await Promise.all([eraseRider(t.db, { staff }, rider.id), eraseRider(t.app, { rider: rider.id }, rider.id)])).map(
+      unwrap,
+    );
     const [winner, retry] = [...results].sort((a, b) => b.auditRowsRedacted - a.auditRowsRedacted);
     expect(retry).toEqual({ erasureId: winner!.erasureId, auditRowsRedacted: 0 });
     expect(winner!.auditRowsRedacted).toBe(4 /* sign-up, session, and their two deletions */);
@@ -489,20 +536,22 @@ describe('who may erase and export, and the trail’s append-only rule', () => {
     const before = await everything();
     const [{ n: auditBefore }] = (await t.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_logs')) as [{ n: number }];
 
-    const erase = await refusal(asRider(t.app, a.id, (tx) => eraseRider(tx, b.id)));
+    const erase = refused(await eraseRider(t.app, { rider: a.id }, b.id));
     expect(erase).toBeInstanceOf(DataRuleError);
     expect(erase).toMatchObject({ rule: 'erasure_not_yours', kind: 'forbidden', constraint: 'erase_rider_rider_guard', sqlstate: '42501' });
-    const read = await refusal(asRider(t.app, a.id, (tx) => exportRider(tx, b.id)));
+    const read = refused(await exportRider(t.app, { rider: a.id }, b.id));
     expect(read).toMatchObject({ rule: 'export_not_yours', kind: 'forbidden', constraint: 'export_rider_rider_guard', sqlstate: '42501' });
-    // Anonymous may not even call them.
-    // One at a time (thunks): a request started early would reject before anything awaits it.
-    for (const call of [
-      () => asAnonymous(t.app, (tx) => eraseRider(tx, b.id)),
-      () => asAnonymous(t.app, (tx) => exportRider(tx, b.id)),
-      () => asAnonymous(t.app, (tx) => tx.execute(sql`SELECT * FROM erase_rider(${b.id}::uuid)`)),
-    ]) {
-      expect(await refusal(call())).toMatchObject({ rule: 'permission_denied', constraint: 'privilege', sqlstate: '42501' });
+    // Anonymous may not even call them. The flows' types take no anonymous caller; a handler that passed one
+    // anyway runs as anonymous, and the grant refuses it.
+    const anonymous = 'anonymous' as unknown as RiderCaller;
+    for (const result of [await eraseRider(t.app, anonymous, b.id), await exportRider(t.app, anonymous, b.id)]) {
+      expect(refused(result)).toMatchObject({ rule: 'permission_denied', constraint: 'privilege', sqlstate: '42501' });
     }
+    expect(await refusal(asAnonymous(t.app, (tx) => tx.execute(sql`SELECT * FROM erase_rider(${b.id}::uuid)`)))).toMatchObject({
+      rule: 'permission_denied',
+      constraint: 'privilege',
+      sqlstate: '42501',
+    });
     // A rider cannot open the erasure's door to the trail by writing a tombstone of their own.
     const tombstone = await refusal(
       asRider(t.app, a.id, (tx) =>
@@ -514,7 +563,7 @@ describe('who may erase and export, and the trail’s append-only rule', () => {
     expect(await everything()).toEqual(before);
     expect(await t.query('SELECT count(*)::int AS n FROM audit_logs')).toEqual([{ n: auditBefore }]);
     // The same calls for themself go through: the refusals were about whom.
-    expect((await asRider(t.app, b.id, (tx) => exportRider(tx, b.id))).profile.id).toBe(b.id);
+    expect(unwrap(await exportRider(t.app, { rider: b.id }, b.id)).profile.id).toBe(b.id);
   });
 
   // The guards let staff (a member of skatehubba_owner) act without a rider.
@@ -539,7 +588,7 @@ describe('who may erase and export, and the trail’s append-only rule', () => {
     expect(await refusal(t.app.execute(sql`SELECT * FROM erase_rider(${rider.id}::uuid)`))).toMatchObject({ rule: 'permission_denied' });
     // Support answers "was this account erased, and when" from the tombstones, and reads the trail only through its parent.
     const erased = await createUser(t.db);
-    await withActor(t.db, (await createUser(t.db)).id, (tx) => eraseRider(tx, erased.id));
+    unwrap(await eraseRider(t.db, { staff: (await createUser(t.db)).id }, erased.id));
     const [{ partition }] = (await t.query<{ partition: string }>(
       sql`SELECT tableoid::regclass::text AS partition FROM audit_logs ORDER BY id DESC LIMIT 1`,
     )) as [{ partition: string }];
@@ -720,9 +769,9 @@ describe('exportRider()', () => {
       const rider = await buildRider(t, staff, otherSpot, achievement.id);
       await buildBystander(t, rider.spotCreated, achievement.id);
 
-      const exported = await asRider(t.app, rider.id, (tx) => exportRider(tx, rider.id));
+      const exported = unwrap(await exportRider(t.app, { rider: rider.id }, rider.id));
       // Staff read the same (their export differs only in when it was made).
-      const byStaff = await withActor(t.db, staff, (tx) => exportRider(tx, rider.id));
+      const byStaff = unwrap(await exportRider(t.db, { staff }, rider.id));
       expect({ ...byStaff, exported_at: null }).toEqual({ ...exported, exported_at: null });
       expect(new Date(exported.exported_at).getTime()).not.toBeNaN();
 
@@ -761,8 +810,25 @@ describe('exportRider()', () => {
       expect(exported.checkins.map((c) => c.spot_name)).not.toContain(undefined);
       expect(exported.saved_spots.every((s) => typeof s.spot_name === 'string' && s.spot_name.length > 0)).toBe(true);
       expect(exported.achievements).toEqual([
-        expect.objectContaining({ achievement_id: achievement.id, achievement: achievement.name, tier: 'silver', progress: 1 }),
+        expect.objectContaining({ achievement_id: achievement.id, achievement: achievement.name, tier: 'silver', progress: 5 }),
       ]);
+      // The unlock's notice, with the achievement's name; unread, so the inbox counts it.
+      expect(exported.notifications).toEqual([
+        expect.objectContaining({
+          kind: 'achievement_unlocked',
+          achievement_id: achievement.id,
+          achievement: achievement.name,
+          read_at: null,
+        }),
+      ]);
+      expect(exported.inbox).toEqual({ user_id: rider.id, unread_count: 1 });
+      // Three live landed check-ins, two at the rider's spot (the deleted one counted back down).
+      expect(exported.leaderboard).toEqual({ user_id: rider.id, landed: 3 });
+      expect(Object.fromEntries(exported.spot_leaderboards.map((e) => [e.spot_id, e.landed]))).toEqual({
+        [rider.spotCreated]: 2,
+        [otherSpot]: 1,
+      });
+      expect(Object.fromEntries(exported.metrics.map((m) => [m.metric, m.value]))).toEqual({ checkins: 3, landed: 3, distinct_spots: 2 });
       expect(exported.spots_created.map((s) => s.id)).toEqual([rider.spotCreated]);
       const times = exported.checkins.map((c) => new Date(c.created_at).getTime());
       expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -800,19 +866,30 @@ describe('account erasure through the foreign keys', () => {
       await createSession(t.db, rider.id);
       await createCheckin(t.db, rider.id, spot.id);
       await saveSpot(t.db, rider.id, spot.id);
-      await recordProgress(t.db, rider.id, achievement.id, 2);
+      unwrap(await recordProgress(t.app, { rider: rider.id }, rider.id, { achievement_id: achievement.id, by: 2 }));
       const bystanderCheckin = await createCheckin(t.db, bystander.id, spot.id);
       await saveSpot(t.db, bystander.id, spot.id);
       expect(await rowCounts(t, rider.id)).toEqual([
-        { users: 1, sessions: 1, checkins: 1, saved_spots: 1, user_achievements: 1, spots: 1 },
+        {
+          users: 1,
+          sessions: 1,
+          checkins: 1,
+          saved_spots: 1,
+          user_achievements: 1,
+          spots: 1,
+          // The check-in's counters and leaderboard entries, and the unlock's notice and inbox.
+          rider_metrics: 3,
+          notifications: 1,
+          notification_inboxes: 1,
+          leaderboard_entries: 1,
+          spot_leaderboard_entries: 1,
+        },
       ]);
 
       const staff = (await createUser(t.db)).id;
-      await withActor(t.db, staff, (tx) => eraseRider(tx, rider.id));
+      unwrap(await eraseRider(t.db, { staff }, rider.id));
 
-      expect(await rowCounts(t, rider.id)).toEqual([
-        { users: 0, sessions: 0, checkins: 0, saved_spots: 0, user_achievements: 0, spots: 0 },
-      ]);
+      expect(await rowCounts(t, rider.id)).toEqual([NONE]);
       const [kept] = await t.db.select().from(schema.spots).where(eq(schema.spots.id, spot.id));
       expect(kept).toMatchObject({ id: spot.id, created_by: null });
       expect(await t.db.select().from(schema.checkins).where(eq(schema.checkins.user_id, bystander.id))).toEqual([bystanderCheckin]);

@@ -208,7 +208,9 @@ describe('toDataRuleError()', () => {
     );
   });
 
-  it('names the notifications rules (a read mark before the notice, an unlock announced twice) through toDataRuleError()', async ({ t }) => {
+  it('names the notifications rules (a read mark before the notice, an unlock announced twice) through toDataRuleError()', async ({
+    t,
+  }) => {
     const rider = await createUser(t.db);
     const achievement = await createAchievement(t.db);
     const at = new Date('2026-03-14T12:00:00Z');
