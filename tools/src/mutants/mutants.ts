@@ -136,9 +136,15 @@ const RLS_TABLES = [
   'achievements',
   'audit_logs',
   'checkins',
+  'leaderboard_entries',
+  'leaderboard_window',
+  'notification_inboxes',
+  'notifications',
   'rider_erasures',
+  'rider_metrics',
   'saved_spots',
   'sessions',
+  'spot_leaderboard_entries',
   'spots',
   'user_achievements',
   'users',
@@ -149,13 +155,26 @@ const DEFINER_FUNCTIONS = [
   'audit_logs_ensure_partition(timestamp without time zone)',
   'audit_logs_refuse_change()',
   'audit_row_change()',
+  'checkins_count_deleted()',
+  'checkins_count_inserted()',
+  'checkins_count_updated()',
+  'checkins_leaderboard_deleted()',
+  'checkins_leaderboard_inserted()',
+  'checkins_leaderboard_updated()',
   'checkins_require_active_spot()',
   'current_rider_email()',
   'erase_rider(uuid)',
   'export_rider(uuid)',
+  'leaderboards_apply(leaderboard_change[])',
   'maintain_audit_logs()',
+  'notifications_count_changed()',
+  'notifications_count_inserted()',
+  'prune_notifications()',
   'prune_sessions()',
+  'recompute_progress(uuid)',
   'record_progress(uuid, uuid, integer)',
+  'rider_metrics_apply(rider_metric_change[])',
+  'roll_leaderboards(timestamp with time zone)',
   'session_by_token_hash(text)',
   'users_refuse_erased()',
 ];
@@ -847,4 +866,197 @@ MUTANTS.push(
     sql: ['GRANT EXECUTE ON FUNCTION roll_leaderboards(timestamptz) TO PUBLIC'],
     owners: own(LEADERBOARDS),
   },
+);
+
+// progress and notifications
+// Counted achievements, the rider's counters and inbox (migrations 0010, 0011).
+// Owned by libs/notifications/src/notifications.int.test.ts (unlocks,
+// listing, marks, the unread counter, pruning, the policies as another rider)
+// and libs/gamification/src/flows/progress-flows.int.test.ts (recordProgress,
+// the counters against a direct count, recomputeProgress, achievementsOf).
+// Every notice, counter and inbox row is written by a definer function or
+// trigger as the owner: a rule broken there breaks every unlock.
+const NOTIFICATIONS = 'libs/notifications/src/notifications.int.test.ts';
+const PROGRESS_FLOWS = 'libs/gamification/src/flows/progress-flows.int.test.ts';
+/** A rider policy made `true`: the tests that try another rider's rows as the app role. */
+const widenedOwnedBy = (table: string, name: string, clause: 'USING' | 'WITH CHECK', ...owners: string[]): Mutant => ({
+  name: `${name} ${clause} true`,
+  covers: [name],
+  sql: [widenPolicy(table, name, clause)],
+  owners: own(...owners),
+});
+/** A grant a role must not hold: the behaviour test that tries it, then the matrix. */
+const grantedOwnedBy = (name: string, sql: string, ...owners: string[]): Mutant => ({
+  name,
+  covers: [],
+  sql: [sql],
+  owners: own(...owners, PERMISSIONS),
+});
+
+MUTANTS.push(
+  // notifications
+  pkDropped('notifications', NOTIFICATIONS),
+  checkDropped('notifications', 'notifications_payload_ck', NOTIFICATIONS),
+  checkDropped('notifications', 'notifications_read_at_ck', NOTIFICATIONS),
+  indexDropped('notifications_user_achievement_uq', NOTIFICATIONS),
+  indexDropped('notifications_user_id_created_at_idx', NOTIFICATIONS, INDEX_DEFINITIONS),
+  {
+    name: 'notifications_user_id_created_at_idx without the id DESC tiebreak',
+    covers: ['notifications_user_id_created_at_idx'],
+    sql: [redefineIndex('notifications_user_id_created_at_idx', ', id DESC NULLS LAST', '')],
+    owners: own(INDEX_DEFINITIONS),
+  },
+  indexDropped('notifications_achievement_id_idx', NOTIFICATIONS, INDEX_DEFINITIONS),
+  indexDropped('notifications_checkin_id_idx', NOTIFICATIONS, INDEX_DEFINITIONS),
+  indexDropped('notifications_read_at_idx', NOTIFICATIONS, INDEX_DEFINITIONS),
+  deleteRule('notifications', 'notifications_user_id_fk', 'ON DELETE CASCADE', 'ON DELETE NO ACTION', NOTIFICATIONS),
+  deleteRule('notifications', 'notifications_achievement_id_fk', 'ON DELETE CASCADE', 'ON DELETE NO ACTION', NOTIFICATIONS),
+  deleteRule('notifications', 'notifications_checkin_id_fk', 'ON DELETE SET NULL', 'ON DELETE CASCADE', NOTIFICATIONS),
+  deleteRule('notifications', 'notifications_checkin_id_fk', 'ON DELETE SET NULL', 'ON DELETE NO ACTION', NOTIFICATIONS),
+  policyDroppedOwnedBy('notifications', 'notifications_own_read_pol', NOTIFICATIONS),
+  widenedOwnedBy('notifications', 'notifications_own_read_pol', 'USING', NOTIFICATIONS),
+  policyDroppedOwnedBy('notifications', 'notifications_own_mark_pol', NOTIFICATIONS),
+  // Its WITH CHECK (user_id = rider) cannot be widened observably: read_at is the one column a rider may update.
+  widenedOwnedBy('notifications', 'notifications_own_mark_pol', 'USING', NOTIFICATIONS),
+  // Support's read: the matrix lists it (a behaviour test needs the readonly login).
+  policyDroppedOwnedBy('notifications', 'notifications_readonly_pol', PERMISSIONS),
+  policyDroppedOwnedBy('notifications', 'notifications_owner_pol', NOTIFICATIONS),
+  triggerDropped('notifications', 'notifications_inbox_insert_trg', NOTIFICATIONS),
+  triggerDropped('notifications', 'notifications_inbox_update_trg', NOTIFICATIONS),
+  triggerDropped('notifications', 'notifications_inbox_delete_trg', NOTIFICATIONS),
+
+  // notification_inboxes
+  pkDropped('notification_inboxes', NOTIFICATIONS),
+  checkDropped('notification_inboxes', 'notification_inboxes_unread_count_ck', NOTIFICATIONS),
+  deleteRule('notification_inboxes', 'notification_inboxes_user_id_fk', 'ON DELETE CASCADE', 'ON DELETE NO ACTION', NOTIFICATIONS),
+  policyDroppedOwnedBy('notification_inboxes', 'notification_inboxes_own_read_pol', NOTIFICATIONS),
+  widenedOwnedBy('notification_inboxes', 'notification_inboxes_own_read_pol', 'USING', NOTIFICATIONS),
+  policyDroppedOwnedBy('notification_inboxes', 'notification_inboxes_readonly_pol', PERMISSIONS),
+  policyDroppedOwnedBy('notification_inboxes', 'notification_inboxes_owner_pol', NOTIFICATIONS),
+
+  // rider_metrics and the check-in triggers that keep them
+  pkDropped('rider_metrics', PROGRESS_FLOWS),
+  checkDropped('rider_metrics', 'rider_metrics_value_ck', PROGRESS_FLOWS),
+  checkDropped('rider_metrics', 'rider_metrics_metric_ck', PROGRESS_FLOWS),
+  deleteRule('rider_metrics', 'rider_metrics_user_id_fk', 'ON DELETE CASCADE', 'ON DELETE NO ACTION', PROGRESS_FLOWS),
+  policyDroppedOwnedBy('rider_metrics', 'rider_metrics_own_read_pol', PROGRESS_FLOWS),
+  widenedOwnedBy('rider_metrics', 'rider_metrics_own_read_pol', 'USING', PROGRESS_FLOWS),
+  policyDroppedOwnedBy('rider_metrics', 'rider_metrics_readonly_pol', PERMISSIONS),
+  policyDroppedOwnedBy('rider_metrics', 'rider_metrics_owner_pol', PROGRESS_FLOWS),
+  triggerDropped('checkins', 'checkins_metrics_insert_trg', PROGRESS_FLOWS, NOTIFICATIONS),
+  triggerDropped('checkins', 'checkins_metrics_update_trg', PROGRESS_FLOWS),
+  triggerDropped('checkins', 'checkins_metrics_delete_trg', PROGRESS_FLOWS),
+
+  // function bodies
+  {
+    name: 'rider_metrics_apply() unlocks at the statement’s last gain, not the one that reached the goal',
+    covers: [],
+    sql: [rewriteFunction('rider_metrics_apply', '[a.goal - (ap.value - cardinality(c.moments))]', '[cardinality(c.moments)]')],
+    owners: own(NOTIFICATIONS),
+  },
+  {
+    name: 'rider_metrics_apply() writes no notification',
+    covers: [],
+    sql: [
+      rewriteFunction('rider_metrics_apply', 'r.checkin_id, r.moment FROM reached r', 'r.checkin_id, r.moment FROM reached r WHERE false'),
+    ],
+    owners: own(NOTIFICATIONS),
+  },
+  {
+    name: 'checkins_count_inserted() counts a spot again on every check-in',
+    covers: [],
+    sql: [rewriteFunction('checkins_count_inserted', 'LIMIT p.added + 1) live) = p.added', 'LIMIT p.added + 1) live) >= p.added')],
+    owners: own(PROGRESS_FLOWS),
+  },
+  {
+    name: 'notifications_count_changed() ignores a notice made unread again',
+    covers: [],
+    sql: [
+      rewriteFunction(
+        'notifications_count_changed',
+        '(n.read_at IS NULL)::integer - (o.read_at IS NULL)::integer',
+        '-(o.read_at IS NULL AND n.read_at IS NOT NULL)::integer',
+      ),
+    ],
+    owners: own(NOTIFICATIONS),
+  },
+  {
+    name: 'notifications_count_changed() counts every deleted notice as unread',
+    covers: [],
+    sql: [rewriteFunction('notifications_count_changed', 'FROM old_rows o WHERE o.read_at IS NULL GROUP BY', 'FROM old_rows o GROUP BY')],
+    owners: own(NOTIFICATIONS),
+  },
+  {
+    name: 'record_progress() accepts counted achievements',
+    covers: [],
+    sql: [rewriteFunction('record_progress', "IF counted IS DISTINCT FROM 'manual' AND counted IS NOT NULL THEN", 'IF false THEN')],
+    owners: own(PROGRESS_FLOWS),
+  },
+  {
+    name: 'record_progress() without the step guard',
+    covers: [],
+    sql: [rewriteFunction('record_progress', 'IF p_step IS NULL OR p_step <= 0 THEN', 'IF p_step IS NULL THEN')],
+    owners: own(PROGRESS_FLOWS),
+  },
+  {
+    name: 'record_progress() announces no unlock',
+    covers: [],
+    sql: [rewriteFunction('record_progress', 'WHERE m.unlocked_at IS NOT NULL AND m.progress - p_step < m.goal', 'WHERE false')],
+    owners: own(PROGRESS_FLOWS, NOTIFICATIONS),
+  },
+  {
+    name: 'recompute_progress() keeps the counters it finds',
+    covers: [],
+    sql: [rewriteFunction('recompute_progress', 'DO UPDATE SET value = excluded.value', 'DO UPDATE SET value = m.value')],
+    owners: own(PROGRESS_FLOWS),
+  },
+  {
+    name: 'recompute_progress() unlocks nothing',
+    covers: [],
+    sql: [rewriteFunction('recompute_progress', 'ON a.metric = e.metric AND a.goal <= e.value', 'ON a.metric = e.metric AND false')],
+    owners: own(PROGRESS_FLOWS),
+  },
+  {
+    name: 'recompute_progress() without the rider guard',
+    covers: [],
+    sql: [rewriteFunction('recompute_progress', '(rider IS NOT NULL AND p_user_id IS DISTINCT FROM rider)', 'false')],
+    owners: own(PROGRESS_FLOWS),
+  },
+  {
+    name: 'prune_notifications() deletes old unread notices too',
+    covers: [],
+    sql: [
+      rewriteFunction('prune_notifications', 'n.read_at IS NOT NULL AND n.read_at < now()', 'coalesce(n.read_at, n.created_at) < now()'),
+    ],
+    owners: own(NOTIFICATIONS),
+  },
+  {
+    name: 'notification_read_retention_days() 30',
+    covers: [],
+    sql: [rewriteFunction('notification_read_retention_days', 'SELECT 90', 'SELECT 30')],
+    owners: own(NOTIFICATIONS),
+  },
+  {
+    name: 'prune_notifications() without its retention period',
+    covers: [],
+    sql: [rewriteFunction('prune_notifications', 'make_interval(days => public.notification_read_retention_days())', "interval '1 day'")],
+    owners: own(NOTIFICATIONS),
+  },
+  {
+    name: 'prune_notifications() without the staff guard',
+    covers: [],
+    sql: [rewriteFunction('prune_notifications', MAINTAIN_GUARD, 'false')],
+    owners: own(NOTIFICATIONS),
+  },
+
+  // privileges
+  grantedOwnedBy('prune_notifications() executable by PUBLIC', 'GRANT EXECUTE ON FUNCTION prune_notifications() TO PUBLIC', NOTIFICATIONS),
+  grantedOwnedBy('notifications.kind updatable by authenticated', 'GRANT UPDATE (kind) ON notifications TO authenticated', NOTIFICATIONS),
+  grantedOwnedBy('notifications insertable by authenticated', 'GRANT INSERT ON notifications TO authenticated', NOTIFICATIONS),
+  grantedOwnedBy('notifications readable by anonymous', 'GRANT SELECT ON notifications TO anonymous', NOTIFICATIONS),
+  grantedOwnedBy(
+    'rider_metrics writable by authenticated',
+    'GRANT INSERT, UPDATE, DELETE ON rider_metrics TO authenticated',
+    PROGRESS_FLOWS,
+  ),
 );

@@ -67,7 +67,11 @@ async function noticesOf(t: T, rider: string) {
 /** Everything a progress write could change for `rider`. */
 async function snapshot(t: T, rider: string) {
   return {
-    progress: await t.db.select().from(userAchievements).where(eq(userAchievements.user_id, rider)).orderBy(userAchievements.achievement_id),
+    progress: await t.db
+      .select()
+      .from(userAchievements)
+      .where(eq(userAchievements.user_id, rider))
+      .orderBy(userAchievements.achievement_id),
     metrics: await t.db.select().from(riderMetrics).where(eq(riderMetrics.user_id, rider)).orderBy(riderMetrics.metric),
     notices: await noticesOf(t, rider),
   };
@@ -79,6 +83,11 @@ const refusalOf = (promise: PromiseLike<unknown>) =>
     (error: unknown) => error,
   );
 
+// Opens this file's database before the first test, under the hook's time limit rather than a test's.
+it.beforeAll(async ({ t }) => {
+  await t.query('SELECT 1');
+});
+
 describe('recordProgress()', () => {
   it('adds steps to a manual achievement, unlocks it once at the goal and announces the unlock', async ({ t }) => {
     const rider = (await createUser(t.db)).id;
@@ -86,7 +95,14 @@ describe('recordProgress()', () => {
     const manual = await createAchievement(t.db, { metric: 'manual', goal: 3 });
 
     const first = unwrap(await recordProgress(t.app, { rider }, rider, { achievement_id: manual.id }));
-    expect(first).toMatchObject({ user_id: rider, achievement_id: manual.id, goal: 3, progress: 1, unlocked_at: null, just_unlocked: false });
+    expect(first).toMatchObject({
+      user_id: rider,
+      achievement_id: manual.id,
+      goal: 3,
+      progress: 1,
+      unlocked_at: null,
+      just_unlocked: false,
+    });
     expect(await noticesOf(t, rider)).toEqual([]);
 
     // Staff records for the rider; the step that reaches the goal unlocks.
@@ -120,10 +136,18 @@ describe('recordProgress()', () => {
     const cases: [string, string, () => ReturnType<typeof recordProgress>][] = [];
     for (const metric of ['checkins', 'landed', 'distinct_spots'] as const) {
       const counted = await createAchievement(t.db, { metric, goal: 1 });
-      cases.push([`a ${metric} achievement`, 'progress_is_counted', () => recordProgress(t.app, { rider }, rider, { achievement_id: counted.id })]);
+      cases.push([
+        `a ${metric} achievement`,
+        'progress_is_counted',
+        () => recordProgress(t.app, { rider }, rider, { achievement_id: counted.id }),
+      ]);
     }
     cases.push(
-      ['an unknown achievement', 'achievement_not_found', () => recordProgress(t.app, { rider }, rider, { achievement_id: crypto.randomUUID() })],
+      [
+        'an unknown achievement',
+        'achievement_not_found',
+        () => recordProgress(t.app, { rider }, rider, { achievement_id: crypto.randomUUID() }),
+      ],
       ['a zero step', 'invalid_input', () => recordProgress(t.app, { rider }, rider, { achievement_id: manual.id, by: 0 })],
       ['a negative step', 'invalid_input', () => recordProgress(t.app, { rider }, rider, { achievement_id: manual.id, by: -3 })],
       ['a fractional step', 'invalid_input', () => recordProgress(t.app, { rider }, rider, { achievement_id: manual.id, by: 1.5 })],
@@ -134,7 +158,11 @@ describe('recordProgress()', () => {
       ],
       ['a rider id that is not a uuid', 'invalid_input', () => recordProgress(t.app, { rider }, 'nobody', { achievement_id: manual.id })],
       ['another rider', 'progress_not_yours', () => recordProgress(t.app, { rider }, other, { achievement_id: manual.id })],
-      ['for a rider, by another', 'progress_not_yours', () => recordProgress(t.app, { rider: other }, rider, { achievement_id: manual.id })],
+      [
+        'for a rider, by another',
+        'progress_not_yours',
+        () => recordProgress(t.app, { rider: other }, rider, { achievement_id: manual.id }),
+      ],
     );
     for (const [what, rule, call] of cases) {
       const result = await call();
@@ -179,8 +207,14 @@ describe('rider_metrics', () => {
     const unreached = await createAchievement(t.db, { metric: 'landed', goal: 5 });
 
     // Tampered by the owner: wrong values, a counter gone.
-    await t.db.update(riderMetrics).set({ value: 99 }).where(and(eq(riderMetrics.user_id, rider), eq(riderMetrics.metric, 'checkins')));
-    await t.db.update(riderMetrics).set({ value: 0 }).where(and(eq(riderMetrics.user_id, rider), eq(riderMetrics.metric, 'landed')));
+    await t.db
+      .update(riderMetrics)
+      .set({ value: 99 })
+      .where(and(eq(riderMetrics.user_id, rider), eq(riderMetrics.metric, 'checkins')));
+    await t.db
+      .update(riderMetrics)
+      .set({ value: 0 })
+      .where(and(eq(riderMetrics.user_id, rider), eq(riderMetrics.metric, 'landed')));
     await t.db.delete(riderMetrics).where(and(eq(riderMetrics.user_id, rider), eq(riderMetrics.metric, 'distinct_spots')));
     expect(await stored(t, rider)).toEqual({ checkins: 99, landed: 0, distinct_spots: 0 });
 
