@@ -98,12 +98,12 @@ describe('nx run maintenance:run', { timeout: 60_000 }, () => {
       'audit_logs: moved 1 row from the default partition into audit_logs_default',
       'sessions: pruned 1 session that ended over 30 days ago',
       expect.stringMatching(
-        /^maintenance done: audit_logs: 1 created, 1 moved into \(1 row\), 0 retired \(0 rows\); sessions: 1 pruned; partitions \d{4}-\d{2} \.\. \d{4}-\d{2} \(5 months, 3 ahead\) \+ default$/,
+        /^maintenance done: audit_logs: 1 created, 1 moved into \(1 row\), 0 retired \(0 rows\); sessions: 1 pruned; notifications: 0 pruned; leaderboards: from \d{4}-\d{2}-\d{2}; partitions \d{4}-\d{2} \.\. \d{4}-\d{2} \(5 months, 3 ahead\) \+ default$/,
       ),
     ]);
 
     const second = await run(['--data-dir', dataDir]);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/^maintenance done: audit_logs: nothing to do; sessions: 0 pruned; partitions /);
+    expect(second.stdout).toMatch(/^maintenance done: audit_logs: nothing to do; sessions: 0 pruned; notifications: 0 pruned; leaderboards: from \d{4}-\d{2}-\d{2}; partitions /);
   }, 300_000);
 });

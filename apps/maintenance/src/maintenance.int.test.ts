@@ -45,7 +45,7 @@ describe('runMaintenance()', { timeout: 120_000 }, () => {
   it('runs both tasks, each in its own transaction, and reports every action', async ({ t }) => {
     await work(t, 7);
     const report = await runMaintenance(t.db);
-    expect(report.audit.ok && report.sessions.ok).toBe(true);
+    expect(report.audit.ok && report.sessions.ok && report.notifications.ok && report.leaderboards.ok).toBe(true);
     const lines = actionLines(report);
     expect(lines).toEqual([
       expect.stringMatching(/^audit_logs: created audit_logs_\d{4}_\d{2}$/),
@@ -59,7 +59,7 @@ describe('runMaintenance()', { timeout: 120_000 }, () => {
     const again = await runMaintenance(t.db);
     expect(actionLines(again)).toEqual([]);
     expect(summaryLine(again)).toMatch(
-      /^maintenance done: audit_logs: nothing to do; sessions: 0 pruned; partitions \d{4}-\d{2} \.\. \d{4}-\d{2} \(\d+ months, 3 ahead\) \+ default$/,
+      /^maintenance done: audit_logs: nothing to do; sessions: 0 pruned; notifications: 0 pruned; leaderboards: from \d{4}-\d{2}-\d{2}; partitions \d{4}-\d{2} \.\. \d{4}-\d{2} \(\d+ months, 3 ahead\) \+ default$/,
     );
   });
 
@@ -73,13 +73,13 @@ describe('runMaintenance()', { timeout: 120_000 }, () => {
       const asApp = await run(withUser(url, 'skatehubba_app'));
       expect(asApp.code).toBe(1);
       const refused = asApp.stderr.trim().split('\n');
-      expect(refused).toHaveLength(2);
+      expect(refused).toHaveLength(4);
       for (const line of refused) {
         expect(line).toMatch(
-          /^maintenance: (audit maintenance|session pruning) failed on .*: skatehubba_app may not run maintenance .*member of skatehubba_owner/,
+          /^maintenance: (audit maintenance|session pruning|notification pruning|leaderboard roll) failed on .*: skatehubba_app may not run maintenance .*member of skatehubba_owner/,
         );
       }
-      expect(asApp.stdout).toMatch(/^maintenance failed: audit_logs: FAILED; sessions: FAILED/m);
+      expect(asApp.stdout).toMatch(/^maintenance failed: audit_logs: FAILED; sessions: FAILED; notifications: FAILED; leaderboards: FAILED/m);
 
       const asOwner = await run(url);
       expect(asOwner.stderr).toBe('');
