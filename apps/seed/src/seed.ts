@@ -102,7 +102,7 @@ export async function migrateAndSeed(handle: PgliteHandle | NodePgHandle, plan: 
     try {
       // The leaderboards count the 30 days up to the seed's anchor, as if the maintenance job had run that day.
       await runner.query('SELECT roll_leaderboards($1::timestamptz)', [new Date(generator.anchor).toISOString()]);
-      timings.push(...(await loadTables(runner, generator, undefined, plan.signal)));
+      timings.push(...(await loadTables(runner, generator, { signal: plan.signal })));
       plan.signal?.throwIfAborted();
       await timed(timings, 'close spots', () => closeSpots(runner, generator));
       await timed(timings, 'inbox history', () => readOldNotifications(runner, generator.anchor));

@@ -109,7 +109,9 @@ describe.skipIf(engine === 'neon-http')(`upgrade with data on ${engine}, every s
         (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations')).rows[0]!.n;
       expect(await appliedAt()).toBe(k + 1);
       await db.query('BEGIN');
-      await loadTables(db, new SeedGenerator(3 + k, { ...PROFILES.small, users: 200, spots: 40, checkins: 2_000 }));
+      await loadTables(db, new SeedGenerator(3 + k, { ...PROFILES.small, users: 200, spots: 40, checkins: 2_000 }), {
+        schemaAsFound: true,
+      });
       await db.query('COMMIT');
       const columns = await columnsOf(db);
       const before = await snapshot(db, columns);
