@@ -104,6 +104,8 @@ describe('nx run maintenance:run', { timeout: 60_000 }, () => {
 
     const second = await run(['--data-dir', dataDir]);
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/^maintenance done: audit_logs: nothing to do; sessions: 0 pruned; notifications: 0 pruned; leaderboards: from \d{4}-\d{2}-\d{2}; partitions /);
+    expect(second.stdout).toMatch(
+      /^maintenance done: audit_logs: nothing to do; sessions: 0 pruned; notifications: 0 pruned; leaderboards: from \d{4}-\d{2}-\d{2}; partitions /,
+    );
   }, 300_000);
 });

@@ -79,7 +79,9 @@ describe('runMaintenance()', { timeout: 120_000 }, () => {
           /^maintenance: (audit maintenance|session pruning|notification pruning|leaderboard roll) failed on .*: skatehubba_app may not run maintenance .*member of skatehubba_owner/,
         );
       }
-      expect(asApp.stdout).toMatch(/^maintenance failed: audit_logs: FAILED; sessions: FAILED; notifications: FAILED; leaderboards: FAILED/m);
+      expect(asApp.stdout).toMatch(
+        /^maintenance failed: audit_logs: FAILED; sessions: FAILED; notifications: FAILED; leaderboards: FAILED/m,
+      );
 
       const asOwner = await run(url);
       expect(asOwner.stderr).toBe('');

@@ -110,7 +110,9 @@ describe('audit_logs partitions', () => {
 
     // A change now is audited into this month's partition, through the parent.
     const id = randomUUID();
-    await t.query(`INSERT INTO achievements (id, slug, name, description, tier, metric, goal) VALUES ('${id}', 'p-${id}', 'P', '', 'gold', 'manual', 1)`);
+    await t.query(
+      `INSERT INTO achievements (id, slug, name, description, tier, metric, goal) VALUES ('${id}', 'p-${id}', 'P', '', 'gold', 'manual', 1)`,
+    );
     const [row] = await t.query<{ id: string }>(`SELECT id::text FROM audit_logs WHERE target_id = '${id}'`);
     expect(Object.values(await homes(t, [Number(row!.id)]))).toEqual([months[0]]);
   });
