@@ -5,7 +5,7 @@ import { describe, expect, inject } from 'vitest';
 import { createAchievement } from '@skatehubba/gamification/factories';
 import { recordProgress } from '@skatehubba/gamification';
 import { createSession, createUser } from '@skatehubba/identity/factories';
-import { anonymousContext, DataRuleError, riderContext, rowsOf } from '@skatehubba/schema-kit';
+import { anonymousContext, DataRuleError, riderContext, rowsOf, unwrap } from '@skatehubba/schema-kit';
 import { createCheckin, createSpot, saveSpot } from '@skatehubba/spots/factories';
 import { asDatabaseRefusal, databaseTest, hasSessions, runAs, type TestDatabase } from '@skatehubba/testing';
 import { toDataRuleError } from './errors';
@@ -63,8 +63,8 @@ it.beforeAll(async ({ t }) => {
   const bCheckin = (await createCheckin(t.db, b, bSpot)).id;
   const achievement = (await createAchievement(t.db, { goal: 10 })).id;
   // Staff (the admin login, no rider) records progress for anyone.
-  await recordProgress(t.db, a, achievement, 2);
-  await recordProgress(t.db, b, achievement, 3);
+  unwrap(await recordProgress(t.db, { staff: b }, a, { achievement_id: achievement, by: 2 }));
+  unwrap(await recordProgress(t.db, { staff: a }, b, { achievement_id: achievement, by: 3 }));
   const [audit] = await t.query<{ id: number }>('SELECT id FROM audit_logs ORDER BY id LIMIT 1');
   f = { a, b, aSpot, bSpot, bSession, aCheckin, bCheckin, achievement, auditRow: Number(audit!.id) };
 });

@@ -1,10 +1,10 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { expectTypeOf } from 'vitest';
-import { auditTrailFor, withActor } from '@skatehubba/audit';
+import { auditTrailFor } from '@skatehubba/audit';
 import { recordProgress } from '@skatehubba/gamification';
-import { sessionByTokenHash } from '@skatehubba/identity';
-import { asAnonymous, asRider } from '@skatehubba/schema-kit';
-import { archiveSpot, checkinWrites, leaderboard, savedSpotsOf, spotFeed, spotsNear } from '@skatehubba/spots';
+import { sessionByToken } from '@skatehubba/identity';
+import { asRider, type DataRuleError } from '@skatehubba/schema-kit';
+import { archiveSpot, leaderboard, savedSpotsOf, spotFeed, spotsNear } from '@skatehubba/spots';
 import {
   createDb,
   type DbHandle,
@@ -16,7 +16,6 @@ import {
 } from './client';
 import { databaseUrls } from './urls';
 import { migrateDb } from './migrate';
-import { toDataRuleError } from './errors';
 import * as schema from './schema';
 
 // Type tests, checked by `nx typecheck db` (tsc), never run: the README's
@@ -26,43 +25,34 @@ import * as schema from './schema';
 // or `replica` it does not accept fails here.
 type AnyDb = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 
-async function readmeSnippets(handle: DbHandle, tokenHash: string, spotId: string, achievementId: string, staffId: string) {
+async function readmeSnippets(handle: DbHandle, bearer: string, spotId: string, achievementId: string, staffId: string) {
   const { db } = handle;
-  // Acting as a rider.
-  const session = await sessionByTokenHash(db, tokenHash); // the app's login is `anonymous` until asRider()
-  if (!session) return;
-  const saved = await asRider(db, session.userId, (tx) => savedSpotsOf(tx, session.userId));
-  const own = await asRider(db, session.userId, (tx) => tx.select({ id: schema.sessions.id }).from(schema.sessions)); // only their own
-  await asRider(db, session.userId, (tx) => archiveSpot(tx, spotId)); // forbidden unless they created it
-  // A rider's insert through the write table, returning the builder itself (no await inside).
-  await asRider(db, session.userId, (tx) =>
-    tx
-      .insert(checkinWrites)
-      .values({ user_id: session.userId, spot_id: spotId, trick: 'kickflip', trick_status: 'landed', stance: 'regular' }),
-  );
+  // Acting as a rider (README).
+  const session = await sessionByToken(db, bearer); // as anonymous: no role may read token_hash
+  if (!session.ok || !session.value) return;
+  const rider = { rider: session.value.user_id };
+  const saved = await savedSpotsOf(db, rider); // every flow runs as its caller, in one transaction
+  const archived = await archiveSpot(db, rider, spotId); // spot_not_yours unless they created it
+  const own = await asRider(db, rider.rider, (tx) => tx.select({ id: schema.sessions.id }).from(schema.sessions)); // only their own
+
   // Staff work, audited to its actor; a refusal as a typed error.
-  const progress = await withActor(db, staffId, async (tx) => {
-    try {
-      return await recordProgress(tx, session.userId, achievementId);
-    } catch (error) {
-      throw toDataRuleError(error);
-    }
-  });
+  const progress = await recordProgress(db, { staff: staffId }, rider.rider, { achievement_id: achievementId });
   const trail = await auditTrailFor(db, 'spots', spotId);
 
   // Production topology: reads that may be stale go to a replica, on request.
-  const feed = await asAnonymous(handle.replica, (tx) => spotFeed(tx, spotId));
-  const board = await leaderboard(handle.replica);
-  const near = await spotsNear(handle.replica, { latitude: 41.39, longitude: 2.17, radiusM: 2_000, limit: 50 });
+  const feed = await spotFeed(handle.replica, 'anonymous', spotId);
+  const board = await leaderboard(handle.replica, 'anonymous');
+  const near = await spotsNear(handle.replica, 'anonymous', { latitude: 41.39, longitude: 2.17, radius_m: 2_000, limit: 50 });
   // One request: after its write, its replica reads go to the primary.
   const request = handle.forRequest();
-  await asRider(request.db, session.userId, (tx) => archiveSpot(tx, spotId));
-  const afterWrite = await asAnonymous(request.replica, (tx) => spotFeed(tx, spotId));
+  await archiveSpot(request.db, rider, spotId);
+  const afterWrite = await spotFeed(request.replica, 'anonymous', spotId); // the primary: sees the archive
   expectTypeOf(request.wrote).toEqualTypeOf<boolean>();
 
-  expectTypeOf(saved[0]!.savedAt).toEqualTypeOf<Date>();
+  if (saved.ok) expectTypeOf(saved.value.items[0]!.saved_at).toEqualTypeOf<Date>();
+  if (!archived.ok) expectTypeOf(archived.error).toEqualTypeOf<DataRuleError>();
   expectTypeOf(own[0]!.id).toEqualTypeOf<string>();
-  expectTypeOf(progress.justUnlocked).toEqualTypeOf<boolean>();
+  if (progress.ok) expectTypeOf(progress.value.just_unlocked).toEqualTypeOf<boolean>();
   expectTypeOf(trail[0]!.actor_id).toEqualTypeOf<string | null>();
   return { feed, board, near, afterWrite };
 }

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createUser } from '@skatehubba/identity/factories';
-import { asAnonymous, asRider, rowsOf } from '@skatehubba/schema-kit';
+import { asAnonymous, asRider, rowsOf, unwrap } from '@skatehubba/schema-kit';
 import { spotFeed } from '@skatehubba/spots';
 import { checkinWrites } from '@skatehubba/spots';
 import { createCheckin, createSpot } from '@skatehubba/spots/factories';
@@ -110,7 +110,7 @@ describe.skipIf(engine === 'pglite' || !bin)(`read replicas on a streaming stand
       lags.push(performance.now() - wrote);
     }
     // A feed, the kind of read that may be stale, through the replica path: it has every check-in by now.
-    expect(JSON.stringify(await spotFeed(handle.replica, spot.id, { limit: WRITES }))).toContain(rider.id);
+    expect(JSON.stringify(unwrap(await spotFeed(handle.replica, 'anonymous', spot.id, { limit: WRITES })))).toContain(rider.id);
     const sorted = [...lags].sort((a, b) => a - b);
     const ms = (x: number) => `${x.toFixed(1)} ms`;
     console.log(
