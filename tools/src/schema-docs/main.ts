@@ -5,6 +5,7 @@ import * as audit from '@skatehubba/audit';
 import { schema } from '@skatehubba/db';
 import * as gamification from '@skatehubba/gamification';
 import * as identity from '@skatehubba/identity';
+import * as notifications from '@skatehubba/notifications';
 import * as spots from '@skatehubba/spots';
 import { describeSchema, type DomainInput } from './model';
 import { renderSchemaDoc } from './render';
@@ -18,6 +19,7 @@ const DOMAINS: DomainInput[] = [
   { name: 'identity', folder: 'libs/identity', packageName: '@skatehubba/identity', exports: identity },
   { name: 'spots', folder: 'libs/spots', packageName: '@skatehubba/spots', exports: spots },
   { name: 'gamification', folder: 'libs/gamification', packageName: '@skatehubba/gamification', exports: gamification },
+  { name: 'notifications', folder: 'libs/notifications', packageName: '@skatehubba/notifications', exports: notifications },
   { name: 'audit', folder: 'libs/audit', packageName: '@skatehubba/audit', exports: audit },
 ];
 
