@@ -48,6 +48,7 @@ const ARCHIVE_RACE = 'libs/spots/src/archive-race.int.test.ts';
 const GAMIFICATION = 'libs/gamification/src/gamification.int.test.ts';
 const GAMIFICATION_PROPERTY = 'libs/gamification/src/gamification.property.int.test.ts';
 const AUDIT = 'libs/audit/src/audit.int.test.ts';
+const AUDIT_STATEMENTS = 'libs/audit/src/audit-statements.int.test.ts';
 const CATALOG = 'libs/db/src/catalog.int.test.ts';
 const INDEX_DEFINITIONS = 'libs/db/src/index-definitions.int.test.ts';
 const ERASURE = 'libs/db/src/erasure.int.test.ts';
@@ -436,7 +437,7 @@ $mutant$`,
         "row_number() OVER (ORDER BY to_jsonb(r) ->> 'id' DESC) AS pos FROM old_rows r",
       ),
     ],
-    owners: own(AUDIT),
+    owners: own(AUDIT_STATEMENTS),
   },
 
   // row-level security: every policy dropped, and every rider-scoped one widened
