@@ -49,6 +49,7 @@ const GAMIFICATION = 'libs/gamification/src/gamification.int.test.ts';
 const GAMIFICATION_PROPERTY = 'libs/gamification/src/gamification.property.int.test.ts';
 const AUDIT = 'libs/audit/src/audit.int.test.ts';
 const AUDIT_STATEMENTS = 'libs/audit/src/audit-statements.int.test.ts';
+const PROGRESS_PROPERTY = 'libs/db/src/progress.property.int.test.ts';
 const CATALOG = 'libs/db/src/catalog.int.test.ts';
 const INDEX_DEFINITIONS = 'libs/db/src/index-definitions.int.test.ts';
 const ERASURE = 'libs/db/src/erasure.int.test.ts';
@@ -89,10 +90,10 @@ const triggerDropped = (table: string, name: string, ...owners: string[]): Mutan
   owners: own(...owners),
 });
 
-/** The audit trail's statement triggers (0014): one per event, each dropped on its own. */
-const AUDIT_EVENTS = ['insert', 'update', 'delete'] as const;
+/** Statement triggers with transition tables come one per event (audit 0014, rider_metrics 0011): each dropped on its own. */
+const STATEMENT_EVENTS = ['insert', 'update', 'delete'] as const;
 const auditTriggersDropped = (table: string): Mutant[] =>
-  AUDIT_EVENTS.map((event) => triggerDropped(table, `${table}_audit_${event}_trg`, AUDIT));
+  STATEMENT_EVENTS.map((event) => triggerDropped(table, `${table}_audit_${event}_trg`, AUDIT));
 
 const deleteRule = (table: string, name: string, from: string, to: string, ...owners: string[]): Mutant => ({
   name: `${name} ${from.toLowerCase()} -> ${to.toLowerCase()}`,
@@ -299,6 +300,8 @@ export const MUTANTS: Mutant[] = [
   triggerDropped('checkins', 'checkins_updated_at_trg', SPOTS),
   ...auditTriggersDropped('checkins'),
   triggerDropped('checkins', 'checkins_spot_active_trg', SPOTS),
+  // rider_metrics (0011): a dropped statement trigger leaves the counters behind the check-ins.
+  ...STATEMENT_EVENTS.map((event) => triggerDropped('checkins', `checkins_metrics_${event}_trg`, PROGRESS_PROPERTY)),
   {
     name: 'checkins_require_active_spot() without FOR SHARE',
     covers: ['checkins_spot_active_trg'],
@@ -414,7 +417,7 @@ $mutant$`,
     sql: [rewriteFunction('audit_row_change', "subject_column text := nullif(TG_ARGV[2], '');", 'subject_column text := NULL;')],
     owners: own(AUDIT),
   },
-  ...AUDIT_EVENTS.map((event): Mutant => ({
+  ...STATEMENT_EVENTS.map((event): Mutant => ({
     name: `checkins_audit_${event}_trg keeps the note`,
     covers: [],
     sql: [
