@@ -9,7 +9,9 @@
 -- the writing transaction (a rollback removes them with the change).
 --
 -- Order: within one statement the rows are written in the order the
--- statement changed them. Across tables, a cascade's rows come before its
+-- statement changed them; an INSERT ... ON CONFLICT DO UPDATE writes its
+-- updated rows before its inserted ones (PostgreSQL queues the UPDATE
+-- statement trigger first), where row triggers interleaved them. Across tables, a cascade's rows come before its
 -- parent's, as before; a statement's rows now come before the rows of the
 -- other tables its own statement triggers write (checkins_metrics_*_trg and
 -- checkins_leaderboard_*_trg sort after checkins_audit_*_trg), as before.
