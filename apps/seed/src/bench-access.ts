@@ -36,10 +36,11 @@
  *     check-in insert time and primary-key index size at this profile;
  *  5. spots near me through cube/earthdistance with a GiST index, when the
  *     server has those extensions, as the comparison for the btree choice.
- * `--profiles a,b` (e.g. medium,large) seeds each profile in turn, measures
- * every hot query's p95 as the owner on each (200 runs, interleaved with the
- * primary-key lookup, the same code on every profile), drops all but the last
- * and runs the rest of the bench on the last; the growth table gives each
+ * `--profiles a,b` (e.g. medium,large) seeds each profile in turn into a
+ * database of its own, measures every hot query's p95 as the owner on all of
+ * them in the same rounds (200 runs, databases interleaved, with the
+ * primary-key lookup), drops all but the last and runs the rest of the bench
+ * on the last; the growth table gives each
  * query's p95 at the first and last profile and their ratio (goal <= 1.3x).
  * Prints markdown tables; `--out FILE` writes the same figures as JSON
  * (with `growth: [{name, p95_<first>_ms, p95_<last>_ms, ratio}]` when profiled).
@@ -140,37 +141,50 @@ function planUsesIndex(nodes: PlanNode[], big: Set<string>): boolean {
 }
 
 /**
- * Every hot query's p50 and p95 as the owner (the statement the lib function
- * sends, on the admin login), RUNS runs each with parameters drawn from the
- * data, round by round with a primary-key lookup: the growth table's figures,
- * measured by the same code on every profile.
+ * Every hot query's p95 as the owner (the statement the lib function sends,
+ * on the admin login) on each database, RUNS runs each with parameters drawn
+ * from that database's data, round by round with a primary-key lookup, the
+ * databases interleaved within each round (in an order that rotates), so a
+ * change in the shared machine's load falls on every profile alike: the
+ * growth table's figures.
  */
-async function ownerHotQueryTimes(pool: pg.Pool, label: string) {
-  const runner: SqlRunner = { query: async (text, params) => ({ rows: (await pool.query(text, params as unknown[])).rows }) };
-  const samples = await drawSamples(runner, RUNS);
-  // One at a time, as the main section does: each capture runs the lib function on the pool.
-  const statements: CapturedStatement[][] = [];
-  for (const sample of samples) {
-    const row: CapturedStatement[] = [];
-    for (const q of HOT_QUERIES) row.push((await captureHotQuery(pool, q, sample)).statement);
-    statements.push(row);
+async function ownerHotQueryTimes(dbs: { pool: pg.Pool; profile: string }[]) {
+  const prepared = [];
+  for (const { pool, profile } of dbs) {
+    const runner: SqlRunner = { query: async (text, params) => ({ rows: (await pool.query(text, params as unknown[])).rows }) };
+    const samples = await drawSamples(runner, RUNS);
+    // One at a time, as the main section does: each capture runs the lib function on the pool.
+    const statements: CapturedStatement[][] = [];
+    for (const sample of samples) {
+      const row: CapturedStatement[] = [];
+      for (const q of HOT_QUERIES) row.push((await captureHotQuery(pool, q, sample)).statement);
+      statements.push(row);
+    }
+    const { rows: ids } = await pool.query<{ id: string }>('SELECT id FROM checkins ORDER BY md5(id::text) LIMIT $1', [RUNS]);
+    for (let i = 0; i < 5; i++) for (const st of statements[i % samples.length]!) await pool.query(st.sql, st.params); // warm caches
+    prepared.push({ pool, profile, statements, ids, times: HOT_QUERIES.map(() => [] as number[]), pkTimes: [] as number[] });
   }
-  const { rows: ids } = await pool.query<{ id: string }>('SELECT id FROM checkins ORDER BY md5(id::text) LIMIT $1', [RUNS]);
-  const times = HOT_QUERIES.map(() => [] as number[]);
-  const pkTimes: number[] = [];
-  log(`growth, ${label}: ${HOT_QUERIES.length} hot queries x ${RUNS} runs as the owner, with a primary-key lookup each round`);
-  for (let i = 0; i < 5; i++) for (const st of statements[i % samples.length]!) await pool.query(st.sql, st.params); // warm caches
+  log(
+    `growth: ${HOT_QUERIES.length} hot queries x ${RUNS} runs as the owner on ${dbs.map((d) => d.profile).join(' and ')}, interleaved, with a primary-key lookup each round`,
+  );
   for (let i = 0; i < RUNS; i++) {
-    pkTimes.push(await timeIt(() => pool.query('SELECT * FROM checkins WHERE id = $1', [ids[i % ids.length]!.id])));
-    for (const [k, st] of statements[i % samples.length]!.entries()) times[k]!.push(await timeIt(() => pool.query(st.sql, st.params)));
+    for (let d = 0; d < prepared.length; d++) {
+      const { pool, statements, ids, times, pkTimes } = prepared[(d + i) % prepared.length]!;
+      pkTimes.push(await timeIt(() => pool.query('SELECT * FROM checkins WHERE id = $1', [ids[i % ids.length]!.id])));
+      for (const [k, st] of statements[i % statements.length]!.entries()) times[k]!.push(await timeIt(() => pool.query(st.sql, st.params)));
+    }
     if ((i + 1) % 50 === 0) log(`  ${i + 1}/${RUNS}`);
   }
   const p95 = (xs: number[]) =>
     percentile(
-      [...xs].sort((a, b) => a - b),
+      [...xs].sort((x, y) => x - y),
       95,
     );
-  return { pk_p95_ms: p95(pkTimes), p95_ms: new Map(HOT_QUERIES.map((q, k) => [q.name, p95(times[k]!)])) };
+  return prepared.map((p) => ({
+    profile: p.profile,
+    pk_p95_ms: p95(p.pkTimes),
+    p95_ms: new Map(HOT_QUERIES.map((q, k) => [q.name, p95(p.times[k]!)])),
+  }));
 }
 
 const load1 = () => round(loadavg()[0]!, 2);
@@ -207,27 +221,25 @@ const admin = new pg.Client({ connectionString: url });
 admin.on('error', reportIdleError);
 await admin.connect();
 let seededDb: string | undefined;
+/** Databases of earlier profiles (--profiles), dropped once their hot queries are timed, or at exit. */
+const extraDbs: { seedDb: string; pool: pg.Pool }[] = [];
 let pooler: Pooler | undefined;
 let exitCode = 0;
 try {
   loads.start = load1();
   log(`bench: profile ${options.profile}, seed ${options.seed}, on ${new URL(url).host}; load average ${loads.start}\n`);
-  // Growth: each earlier profile seeded, its hot queries timed, its database dropped.
-  const growthTimes: { profile: string; seed_s: number; pk_p95_ms: number; p95_ms: Map<string, number> }[] = [];
+  // Growth: each earlier profile seeded and kept until the last one's hot queries are timed with it.
+  const growthDbs: { profile: string; seedDb: string; pool: pg.Pool; seed_s: number }[] = [];
   for (const earlier of earlierOptions) {
-    log(`== growth: profile ${earlier.profile} (seed, then the hot queries; the full bench runs on ${options.profile})\n`);
+    log(`== growth: profile ${earlier.profile} (seed, kept for the hot queries; the full bench runs on ${options.profile})\n`);
     const s = await measureSeedVsFloor(admin, urlFor, { counts: earlier.counts, seed: earlier.seed, keepSeed: true });
     const p = new pg.Pool({ connectionString: urlFor(s.seedDb), max: 2 });
     p.on('error', reportIdleError);
-    try {
-      log('\nVACUUM ANALYZE');
-      await p.query('VACUUM ANALYZE');
-      growthTimes.push({ profile: earlier.profile, seed_s: round(s.seedMs / 1000, 1), ...(await ownerHotQueryTimes(p, earlier.profile)) });
-    } finally {
-      await p.end();
-      await admin.query(`DROP DATABASE IF EXISTS ${s.seedDb} WITH (FORCE)`);
-    }
+    growthDbs.push({ profile: earlier.profile, seedDb: s.seedDb, pool: p, seed_s: round(s.seedMs / 1000, 1) });
+    log('\nVACUUM ANALYZE');
+    await p.query('VACUUM ANALYZE');
   }
+  extraDbs.push(...growthDbs);
   if (growthProfiles.length) log(`\n== profile ${options.profile}: the full bench\n`);
   const seeded = await measureSeedVsFloor(admin, urlFor, { counts: options.counts, seed: options.seed, keepSeed: true });
   seededDb = seeded.seedDb;
@@ -265,12 +277,15 @@ try {
     "SELECT relname, reltuples::float8 AS reltuples FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'",
   );
   const big = new Set(sizes.filter((s) => s.reltuples > 10_000).map((s) => s.relname));
-  if (growthProfiles.length) {
-    growthTimes.push({
-      profile: options.profile,
-      seed_s: round(seeded.seedMs / 1000, 1),
-      ...(await ownerHotQueryTimes(pool, options.profile)),
-    });
+  const growthTimes = growthProfiles.length
+    ? (await ownerHotQueryTimes([...growthDbs, { pool, profile: options.profile }])).map((g, k) => ({
+        ...g,
+        seed_s: k < growthDbs.length ? growthDbs[k]!.seed_s : round(seeded.seedMs / 1000, 1),
+      }))
+    : [];
+  for (const g of growthDbs) {
+    await g.pool.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${g.seedDb} WITH (FORCE)`);
   }
   const [firstGrowth, lastGrowth] = [growthTimes[0], growthTimes.at(-1)];
   const growth =
@@ -769,6 +784,10 @@ try {
 } finally {
   await pooler?.stop().catch((error: unknown) => log(`pooler: could not stop it: ${(error as Error).message}`));
   if (seededDb) await admin.query(`DROP DATABASE IF EXISTS ${seededDb} WITH (FORCE)`);
+  for (const g of extraDbs) {
+    await g.pool.end().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${g.seedDb} WITH (FORCE)`);
+  }
   await admin.end();
 }
 process.exit(exitCode);
