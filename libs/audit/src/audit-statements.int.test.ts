@@ -42,7 +42,7 @@ const trailOfActor = async (t: TestDatabase<typeof schema>, actor: string, table
       WHERE actor_id = '${actor}' AND target_table = '${table}' ORDER BY id`,
   );
 
-const byTarget = (rows: { target_id: string }[]) => [...rows].sort((a, b) => a.target_id.localeCompare(b.target_id));
+const byTarget = <T extends { target_id: string }>(rows: T[]): T[] => [...rows].sort((a, b) => a.target_id.localeCompare(b.target_id));
 
 /** A rider and two spots, one statement each. */
 async function scene(t: TestDatabase<typeof schema>) {
