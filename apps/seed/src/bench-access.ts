@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--profile small|medium|large] [--seed N] [--out FILE]`
+ * `npm run bench -- [--profile small|medium|large] [--profiles medium,large] [--seed N] [--out FILE]`
  *
  * Access paths at scale, all figures from one run on the server at
  * DATABASE_URL_UNPOOLED (else DATABASE_URL):
@@ -23,11 +23,27 @@
  *     the columns the app may write), the app's insert as the owner in a
  *     transaction with one set_config, and into a bare copy (same columns,
  *     nothing else), in alternating blocks (goal: app >= 0.9x the owner);
+ *     and the same single-row check-in as a ladder, each step a block of its
+ *     own in the same rotation: the bare copy; the real table with every
+ *     trigger disabled (keys, indexes, CHECKs, foreign keys); + the
+ *     active-spot and updated_at row triggers; + the audit trigger; + the
+ *     leaderboard triggers; + the rider_metrics trigger (every trigger: the
+ *     owner's full path); + the
+ *     request's transaction (BEGIN, one set_config, COMMIT); + row-level
+ *     security (skatehubba_app as authenticated through asRider()); each as
+ *     rows/s and as a ratio to bare (goal for the full path: >= 0.45x);
  *  4. key choice: random UUIDv4 versus time-ordered UUIDv7 primary keys, for
  *     check-in insert time and primary-key index size at this profile;
  *  5. spots near me through cube/earthdistance with a GiST index, when the
  *     server has those extensions, as the comparison for the btree choice.
- * Prints markdown tables; `--out FILE` writes the same figures as JSON.
+ * `--profiles a,b` (e.g. medium,large) seeds each profile in turn into a
+ * database of its own, measures every hot query's p95 as the owner on all of
+ * them in the same rounds (200 runs, databases interleaved, with the
+ * primary-key lookup), drops all but the last and runs the rest of the bench
+ * on the last; the growth table gives each
+ * query's p95 at the first and last profile and their ratio (goal <= 1.3x).
+ * Prints markdown tables; `--out FILE` writes the same figures as JSON
+ * (with `growth: [{name, p95_<first>_ms, p95_<last>_ms, ratio}]` when profiled).
  * Default profile: large (about 10 minutes on 2 cores).
  */
 import { randomUUID } from 'node:crypto';
@@ -82,7 +98,25 @@ if (outIndex >= 0 && !outFile) {
   process.stderr.write('--out needs a file path\n');
   process.exit(2);
 }
-const options = parseOptions(['load', ...(args.includes('--profile') ? args : ['--profile', 'large', ...args])]);
+const profilesIndex = args.indexOf('--profiles');
+const growthProfiles = profilesIndex >= 0 ? (args[profilesIndex + 1] ?? '').split(',').filter(Boolean) : [];
+if (profilesIndex >= 0) args.splice(profilesIndex, 2);
+if (profilesIndex >= 0 && (growthProfiles.length < 2 || args.includes('--profile'))) {
+  process.stderr.write('--profiles needs two or more profiles, e.g. --profiles medium,large, and no --profile\n');
+  process.exit(2);
+}
+const optionsFor = (profile?: string) =>
+  parseOptions([
+    'load',
+    ...(profile ? ['--profile', profile, ...args] : args.includes('--profile') ? args : ['--profile', 'large', ...args]),
+  ]);
+// With --profiles, the full bench runs on the last profile; the others only seed and time the hot queries.
+const options = optionsFor(growthProfiles.at(-1));
+const earlierOptions = growthProfiles.slice(0, -1).map((profile) => optionsFor(profile));
+/** The growth goal: a hot query's p95 at the last profile over its p95 at the first. */
+const GROWTH_GOAL = 1.3;
+/** The ladder's goal for the full single-row check-in path, as a ratio to the bare table. */
+const LADDER_GOAL = 0.45;
 const urlFor = (name: string) => {
   const u = new URL(url);
   u.pathname = `/${name}`;
@@ -104,6 +138,53 @@ function planUsesIndex(nodes: PlanNode[], big: Set<string>): boolean {
   const indexed = nodes.some((n) => ['Index Scan', 'Index Only Scan', 'Bitmap Index Scan'].includes(n['Node Type']));
   const bigSeq = nodes.some((n) => n['Node Type'] === 'Seq Scan' && big.has(n['Relation Name'] ?? ''));
   return indexed && !bigSeq;
+}
+
+/**
+ * Every hot query's p95 as the owner (the statement the lib function sends,
+ * on the admin login) on each database, RUNS runs each with parameters drawn
+ * from that database's data, round by round with a primary-key lookup, the
+ * databases interleaved within each round (in an order that rotates), so a
+ * change in the shared machine's load falls on every profile alike: the
+ * growth table's figures.
+ */
+async function ownerHotQueryTimes(dbs: { pool: pg.Pool; profile: string }[]) {
+  const prepared = [];
+  for (const { pool, profile } of dbs) {
+    const runner: SqlRunner = { query: async (text, params) => ({ rows: (await pool.query(text, params as unknown[])).rows }) };
+    const samples = await drawSamples(runner, RUNS);
+    // One at a time, as the main section does: each capture runs the lib function on the pool.
+    const statements: CapturedStatement[][] = [];
+    for (const sample of samples) {
+      const row: CapturedStatement[] = [];
+      for (const q of HOT_QUERIES) row.push((await captureHotQuery(pool, q, sample)).statement);
+      statements.push(row);
+    }
+    const { rows: ids } = await pool.query<{ id: string }>('SELECT id FROM checkins ORDER BY md5(id::text) LIMIT $1', [RUNS]);
+    for (let i = 0; i < 5; i++) for (const st of statements[i % samples.length]!) await pool.query(st.sql, st.params); // warm caches
+    prepared.push({ pool, profile, statements, ids, times: HOT_QUERIES.map(() => [] as number[]), pkTimes: [] as number[] });
+  }
+  log(
+    `growth: ${HOT_QUERIES.length} hot queries x ${RUNS} runs as the owner on ${dbs.map((d) => d.profile).join(' and ')}, interleaved, with a primary-key lookup each round`,
+  );
+  for (let i = 0; i < RUNS; i++) {
+    for (let d = 0; d < prepared.length; d++) {
+      const { pool, statements, ids, times, pkTimes } = prepared[(d + i) % prepared.length]!;
+      pkTimes.push(await timeIt(() => pool.query('SELECT * FROM checkins WHERE id = $1', [ids[i % ids.length]!.id])));
+      for (const [k, st] of statements[i % statements.length]!.entries()) times[k]!.push(await timeIt(() => pool.query(st.sql, st.params)));
+    }
+    if ((i + 1) % 50 === 0) log(`  ${i + 1}/${RUNS}`);
+  }
+  const p95 = (xs: number[]) =>
+    percentile(
+      [...xs].sort((x, y) => x - y),
+      95,
+    );
+  return prepared.map((p) => ({
+    profile: p.profile,
+    pk_p95_ms: p95(p.pkTimes),
+    p95_ms: new Map(HOT_QUERIES.map((q, k) => [q.name, p95(p.times[k]!)])),
+  }));
 }
 
 const load1 = () => round(loadavg()[0]!, 2);
@@ -140,11 +221,26 @@ const admin = new pg.Client({ connectionString: url });
 admin.on('error', reportIdleError);
 await admin.connect();
 let seededDb: string | undefined;
+/** Databases of earlier profiles (--profiles), dropped once their hot queries are timed, or at exit. */
+const extraDbs: { seedDb: string; pool: pg.Pool }[] = [];
 let pooler: Pooler | undefined;
 let exitCode = 0;
 try {
   loads.start = load1();
   log(`bench: profile ${options.profile}, seed ${options.seed}, on ${new URL(url).host}; load average ${loads.start}\n`);
+  // Growth: each earlier profile seeded and kept until the last one's hot queries are timed with it.
+  const growthDbs: { profile: string; seedDb: string; pool: pg.Pool; seed_s: number }[] = [];
+  for (const earlier of earlierOptions) {
+    log(`== growth: profile ${earlier.profile} (seed, kept for the hot queries; the full bench runs on ${options.profile})\n`);
+    const s = await measureSeedVsFloor(admin, urlFor, { counts: earlier.counts, seed: earlier.seed, keepSeed: true });
+    const p = new pg.Pool({ connectionString: urlFor(s.seedDb), max: 2 });
+    p.on('error', reportIdleError);
+    growthDbs.push({ profile: earlier.profile, seedDb: s.seedDb, pool: p, seed_s: round(s.seedMs / 1000, 1) });
+    log('\nVACUUM ANALYZE');
+    await p.query('VACUUM ANALYZE');
+  }
+  extraDbs.push(...growthDbs);
+  if (growthProfiles.length) log(`\n== profile ${options.profile}: the full bench\n`);
   const seeded = await measureSeedVsFloor(admin, urlFor, { counts: options.counts, seed: options.seed, keepSeed: true });
   seededDb = seeded.seedDb;
   const seedRatio = seeded.seedMs / seeded.floorMs;
@@ -181,6 +277,30 @@ try {
     "SELECT relname, reltuples::float8 AS reltuples FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'",
   );
   const big = new Set(sizes.filter((s) => s.reltuples > 10_000).map((s) => s.relname));
+  const growthTimes = growthProfiles.length
+    ? (await ownerHotQueryTimes([...growthDbs, { pool, profile: options.profile }])).map((g, k) => ({
+        ...g,
+        seed_s: k < growthDbs.length ? growthDbs[k]!.seed_s : round(seeded.seedMs / 1000, 1),
+      }))
+    : [];
+  for (const g of growthDbs) {
+    await g.pool.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${g.seedDb} WITH (FORCE)`);
+  }
+  const [firstGrowth, lastGrowth] = [growthTimes[0], growthTimes.at(-1)];
+  const growth =
+    firstGrowth && lastGrowth
+      ? HOT_QUERIES.map((q) => {
+          const from = firstGrowth.p95_ms.get(q.name)!;
+          const to = lastGrowth.p95_ms.get(q.name)!;
+          return {
+            name: q.name,
+            [`p95_${firstGrowth.profile}_ms`]: round(from),
+            [`p95_${lastGrowth.profile}_ms`]: round(to),
+            ratio: round(to / from, 2),
+          };
+        })
+      : undefined;
 
   // 2. Hot queries against a primary-key lookup, round by round; each query
   // three ways per round, in an order that rotates round by round, so noise
@@ -431,19 +551,53 @@ try {
     );
     return performance.now() - start;
   };
-  const blocks = {
-    real: () => insertAll('checkins'),
-    app: () => insertLikeApi('app'),
-    realTx: () => insertLikeApi('ownerTx'),
-    bare: () => insertAll('checkins_bare'),
-  };
-  const spent = { real: 0, app: 0, realTx: 0, bare: 0 };
-  const order = Object.keys(blocks) as (keyof typeof blocks)[];
-  for (let roundNo = 0; roundNo < WRITE_ROUNDS; roundNo++) {
-    for (let b = 0; b < order.length; b++) {
-      const name = order[(b + roundNo) % order.length]!;
-      spent[name] += await blocks[name]();
+  // The ladder's middle steps: the real table with some of its triggers
+  // disabled (as the admin login, between blocks). Keys, indexes, CHECKs and
+  // foreign keys (internal triggers) stay on in every step; a trigger of no
+  // named step (a later feature's) is on from the full path only.
+  const { rows: triggerRows } = await pool.query<{ name: string }>(
+    "SELECT tgname AS name FROM pg_trigger WHERE tgrelid = 'public.checkins'::regclass AND NOT tgisinternal ORDER BY 1",
+  );
+  const checkinTriggers = triggerRows.map((r) => r.name);
+  const rowTriggers = checkinTriggers.filter((n) => ['checkins_spot_active_trg', 'checkins_updated_at_trg'].includes(n));
+  const auditTriggers = checkinTriggers.filter((n) => n.startsWith('checkins_audit_'));
+  const leaderboardTriggers = checkinTriggers.filter((n) => n.startsWith('checkins_leaderboard_'));
+  const enabled = new Set(checkinTriggers);
+  const setTriggers = async (on: string[]) => {
+    for (const name of checkinTriggers) {
+      const want = on.includes(name);
+      if (want === enabled.has(name)) continue;
+      await pool.query(`ALTER TABLE checkins ${want ? 'ENABLE' : 'DISABLE'} TRIGGER ${name}`);
+      if (want) enabled.add(name);
+      else enabled.delete(name);
     }
+  };
+  const withTriggers = (on: string[], run: () => Promise<number>) => async () => {
+    await setTriggers(on);
+    return run();
+  };
+  const blocks = {
+    real: withTriggers(checkinTriggers, () => insertAll('checkins')),
+    app: withTriggers(checkinTriggers, () => insertLikeApi('app')),
+    realTx: withTriggers(checkinTriggers, () => insertLikeApi('ownerTx')),
+    bare: () => insertAll('checkins_bare'),
+    keyed: withTriggers([], () => insertAll('checkins')),
+    rowTriggers: withTriggers(rowTriggers, () => insertAll('checkins')),
+    audited: withTriggers([...rowTriggers, ...auditTriggers], () => insertAll('checkins')),
+    leaderboards: withTriggers([...rowTriggers, ...auditTriggers, ...leaderboardTriggers], () => insertAll('checkins')),
+  };
+  const spent = { real: 0, app: 0, realTx: 0, bare: 0, keyed: 0, rowTriggers: 0, audited: 0, leaderboards: 0 };
+  const order = Object.keys(blocks) as (keyof typeof blocks)[];
+  try {
+    for (let roundNo = 0; roundNo < WRITE_ROUNDS; roundNo++) {
+      for (let b = 0; b < order.length; b++) {
+        const name = order[(b + roundNo) % order.length]!;
+        spent[name] += await blocks[name]();
+      }
+      log(`  round ${roundNo + 1}/${WRITE_ROUNDS}: ${order.length} blocks`);
+    }
+  } finally {
+    await setTriggers(checkinTriggers);
   }
   loads.end = load1();
   const perVariant = WRITE_ROUNDS * WRITERS * WRITES_PER_WRITER;
@@ -456,6 +610,23 @@ try {
     bare_rows_per_s: Math.round(perVariant / (spent.bare / 1000)),
     ratio_to_bare: round(spent.bare / spent.real, 2),
   };
+  const ladderSteps: [string, keyof typeof spent][] = [
+    ['bare table (same columns; no keys, indexes, constraints or triggers)', 'bare'],
+    ['+ keys and indexes (primary key, unique window, foreign keys, CHECKs; every trigger off)', 'keyed'],
+    [`+ the active-spot trigger (with updated_at: ${rowTriggers.join(', ')})`, 'rowTriggers'],
+    [`+ the audit trigger (${auditTriggers.join(', ')})`, 'audited'],
+    [`+ the leaderboard maintenance (${leaderboardTriggers.join(', ')})`, 'leaderboards'],
+    ['+ the rider_metrics trigger (every trigger on: the owner, autocommit)', 'real'],
+    ["+ the request's transaction (owner: BEGIN, one set_config, COMMIT)", 'realTx'],
+    ['+ row-level security (skatehubba_app as authenticated, asRider(): the API)', 'app'],
+  ];
+  const ladder = ladderSteps.map(([step, key], i) => ({
+    step,
+    rows_per_s: Math.round(perVariant / (spent[key] / 1000)),
+    ratio_to_bare: round(spent.bare / spent[key], 2),
+    ms_per_row_added: i === 0 ? 0 : round((spent[key] - spent[ladderSteps[i - 1]![1]]) / perVariant, 3),
+  }));
+  const costliest = ladder.slice(1).reduce((a, b) => (b.ms_per_row_added > a.ms_per_row_added ? b : a));
   await pool.query('DROP TABLE checkins_bare');
 
   // 4. Key choice: every seeded check-in copied in time order into two tables
@@ -547,6 +718,31 @@ try {
   console.log(`| ratio app / owner in a transaction | ${writes.app_ratio_to_owner_tx} |`);
   console.log(`| bare copy (no indexes, constraints or triggers) | ${writes.bare_rows_per_s.toLocaleString('en-US')} |`);
   console.log(`| **ratio real / bare** | **${writes.ratio_to_bare}** |`);
+  console.log(
+    `\n## The write path, step by step (${WRITERS} connections, ${perVariant.toLocaleString('en-US')} single-row check-ins per step, blocks rotating with the writes above)\n`,
+  );
+  console.log('| step | rows/s | ratio to bare | ms per row added (wall, 8 writers) |\n|---|---:|---:|---:|');
+  for (const l of ladder)
+    console.log(`| ${l.step} | ${l.rows_per_s.toLocaleString('en-US')} | ${l.ratio_to_bare} | ${l.ms_per_row_added} |`);
+  const full = ladder.at(-1)!;
+  console.log(
+    `\nFull path ${full.ratio_to_bare}x bare (goal >= ${LADDER_GOAL}${full.ratio_to_bare >= LADDER_GOAL ? ', met' : ', NOT met'}); the step that adds most: ${costliest.step} (+${costliest.ms_per_row_added} ms a row).`,
+  );
+  if (growth) {
+    console.log(
+      `\n## Growth: hot query p95 from ${firstGrowth!.profile} to ${lastGrowth!.profile} (owner, ${RUNS} runs each; goal ratio <= ${GROWTH_GOAL})\n`,
+    );
+    console.log(`| query | p95 ${firstGrowth!.profile} ms | p95 ${lastGrowth!.profile} ms | ratio |\n|---|---:|---:|---:|`);
+    for (const g of growth) {
+      const mark = g.ratio <= GROWTH_GOAL ? '' : ' (over)';
+      const [from, to] = [firstGrowth!.p95_ms.get(g.name)!, lastGrowth!.p95_ms.get(g.name)!];
+      console.log(`| ${g.name} | ${round(from)} | ${round(to)} | ${g.ratio}${mark} |`);
+    }
+    console.log(
+      `| (reference) primary-key lookup | ${round(firstGrowth!.pk_p95_ms)} | ${round(lastGrowth!.pk_p95_ms)} | ${round(lastGrowth!.pk_p95_ms / firstGrowth!.pk_p95_ms, 2)} |`,
+    );
+    console.log(`\nSeed: ${growthTimes.map((g) => `${g.profile} ${g.seed_s} s`).join(', ')}.`);
+  }
   console.log(`\n## Primary keys: ${countRows[0]!.n.toLocaleString('en-US')} check-ins copied in time order\n`);
   console.log('| key | insert s | rows/s | pk index MB | all indexes MB |\n|---|---:|---:|---:|---:|');
   for (const [name, k] of Object.entries(keys))
@@ -561,6 +757,16 @@ try {
     pooler: pooler ? { through: pooler.label, queries: pooled } : { skipped: opened.skipped },
     spots_near_earthdistance: earthdistance,
     writes,
+    ladder,
+    ...(growth
+      ? {
+          growth,
+          growth_pk_lookup: {
+            [`p95_${firstGrowth!.profile}_ms`]: round(firstGrowth!.pk_p95_ms),
+            [`p95_${lastGrowth!.profile}_ms`]: round(lastGrowth!.pk_p95_ms),
+          },
+        }
+      : {}),
     keys,
     load_average_1m: loads,
     seed: { ratio_to_floor: round(seedRatio, 2), seed_s: round(seeded.seedMs / 1000, 2), floor_s: round(seeded.floorMs / 1000, 2) },
@@ -578,6 +784,10 @@ try {
 } finally {
   await pooler?.stop().catch((error: unknown) => log(`pooler: could not stop it: ${(error as Error).message}`));
   if (seededDb) await admin.query(`DROP DATABASE IF EXISTS ${seededDb} WITH (FORCE)`);
+  for (const g of extraDbs) {
+    await g.pool.end().catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${g.seedDb} WITH (FORCE)`);
+  }
   await admin.end();
 }
 process.exit(exitCode);

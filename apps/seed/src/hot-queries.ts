@@ -151,6 +151,8 @@ export interface CapturedStatement {
 
 /** The request's context statement (`callerContext()`): role, claims, actor, search path. */
 const isContext = (statement: CapturedStatement) => /^select set_config\(/i.test(statement.sql.trim());
+/** drizzle logs a transaction's own BEGIN and COMMIT: a rider's read (runAs()) sends them around its context and query. */
+const isTransactionControl = (statement: CapturedStatement) => /^(begin|commit|rollback)\b/i.test(statement.sql.trim());
 
 /**
  * Runs a hot query once as the API calls it, through a drizzle instance that
@@ -165,7 +167,7 @@ export async function captureHotQuery(
   const captured: CapturedStatement[] = [];
   const db = drizzle(pool, { schema, logger: { logQuery: (sql, params) => void captured.push({ sql, params }) } });
   await query.run(db as unknown as Db, sample);
-  const statements = captured.filter((c) => !isContext(c));
+  const statements = captured.filter((c) => !isContext(c) && !isTransactionControl(c));
   if (statements.length !== 1)
     throw new Error(`${query.name} sent ${statements.length} statements besides its context; the plan check expects one`);
   return { statement: statements[0]!, context: captured.find(isContext) };

@@ -5,7 +5,7 @@ import { createdAt, ownerRole, readonlyRole } from '@skatehubba/schema-kit';
 export const AUDIT_ACTIONS = ['insert', 'update', 'delete'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** Tables whose every INSERT, UPDATE and DELETE writes an audit row (trigger `<table>_audit_trg`). */
+/** Tables whose every INSERT, UPDATE and DELETE writes an audit row (trigger `<table>_audit_insert_trg`, `_update_trg`, `_delete_trg`: statement triggers, one INSERT ... SELECT per statement). */
 export const AUDITED_TABLES = ['users', 'sessions', 'spots', 'saved_spots', 'checkins', 'achievements', 'user_achievements'] as const;
 export type AuditedTable = (typeof AUDITED_TABLES)[number];
 

@@ -303,7 +303,7 @@ const ATTACKS: [string, Attack][] = [
   // Triggers and the functions they run: only the owner may alter, drop or replace them.
   [
     'disable the check-in audit trigger',
-    { statements: one(() => sql`ALTER TABLE checkins DISABLE TRIGGER checkins_audit_trg`), outcome: PRIVILEGE },
+    { statements: one(() => sql`ALTER TABLE checkins DISABLE TRIGGER checkins_audit_insert_trg`), outcome: PRIVILEGE },
   ],
   [
     'disable the active-spot trigger',

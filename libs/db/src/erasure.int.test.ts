@@ -744,7 +744,7 @@ describe('exportRider()', () => {
     // What the audit triggers redact at capture: their second argument.
     const triggers = await t.query<{ table: string; def: string }>(`
       SELECT c.relname AS "table", pg_get_triggerdef(tg.oid) AS def FROM pg_trigger tg JOIN pg_class c ON c.oid = tg.tgrelid
-       WHERE NOT tg.tgisinternal AND c.relnamespace = 'public'::regnamespace AND tg.tgname = c.relname || '_audit_trg'`);
+       WHERE NOT tg.tgisinternal AND c.relnamespace = 'public'::regnamespace AND tg.tgname IN (c.relname || '_audit_insert_trg', c.relname || '_audit_update_trg', c.relname || '_audit_delete_trg')`);
     const redacted: Record<string, string[]> = {};
     for (const { table, def } of triggers) {
       // audit_row_change('<key columns>', '<redacted columns>', '<subject column>')

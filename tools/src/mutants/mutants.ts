@@ -48,6 +48,8 @@ const ARCHIVE_RACE = 'libs/spots/src/archive-race.int.test.ts';
 const GAMIFICATION = 'libs/gamification/src/gamification.int.test.ts';
 const GAMIFICATION_PROPERTY = 'libs/gamification/src/gamification.property.int.test.ts';
 const AUDIT = 'libs/audit/src/audit.int.test.ts';
+const AUDIT_STATEMENTS = 'libs/audit/src/audit-statements.int.test.ts';
+const PROGRESS_PROPERTY = 'libs/db/src/progress.property.int.test.ts';
 const CATALOG = 'libs/db/src/catalog.int.test.ts';
 const INDEX_DEFINITIONS = 'libs/db/src/index-definitions.int.test.ts';
 const ERASURE = 'libs/db/src/erasure.int.test.ts';
@@ -87,6 +89,11 @@ const triggerDropped = (table: string, name: string, ...owners: string[]): Mutan
   sql: [dropTrigger(table, name)],
   owners: own(...owners),
 });
+
+/** Statement triggers with transition tables come one per event (audit 0014, rider_metrics 0011): each dropped on its own. */
+const STATEMENT_EVENTS = ['insert', 'update', 'delete'] as const;
+const auditTriggersDropped = (table: string): Mutant[] =>
+  STATEMENT_EVENTS.map((event) => triggerDropped(table, `${table}_audit_${event}_trg`, AUDIT));
 
 const deleteRule = (table: string, name: string, from: string, to: string, ...owners: string[]): Mutant => ({
   name: `${name} ${from.toLowerCase()} -> ${to.toLowerCase()}`,
@@ -195,7 +202,7 @@ export const MUTANTS: Mutant[] = [
     owners: own(IDENTITY),
   },
   triggerDropped('users', 'users_updated_at_trg', IDENTITY),
-  triggerDropped('users', 'users_audit_trg', AUDIT),
+  ...auditTriggersDropped('users'),
 
   // sessions
   pkDropped('sessions', CATALOG),
@@ -218,7 +225,7 @@ export const MUTANTS: Mutant[] = [
   indexDropped('sessions_token_hash_uq', IDENTITY),
   indexDropped('sessions_user_id_idx', CATALOG),
   triggerDropped('sessions', 'sessions_updated_at_trg', UPDATED_AT),
-  triggerDropped('sessions', 'sessions_audit_trg', AUDIT),
+  ...auditTriggersDropped('sessions'),
 
   // spots
   pkDropped('spots', CATALOG),
@@ -244,14 +251,14 @@ export const MUTANTS: Mutant[] = [
     owners: own(INDEX_DEFINITIONS),
   },
   triggerDropped('spots', 'spots_updated_at_trg', SPOTS),
-  triggerDropped('spots', 'spots_audit_trg', AUDIT),
+  ...auditTriggersDropped('spots'),
 
   // saved_spots
   pkDropped('saved_spots', SPOTS),
   deleteRule('saved_spots', 'saved_spots_user_id_fk', 'ON DELETE CASCADE', 'ON DELETE NO ACTION', SPOTS),
   deleteRule('saved_spots', 'saved_spots_spot_id_fk', 'ON DELETE CASCADE', 'ON DELETE NO ACTION', SPOTS),
   indexDropped('saved_spots_spot_id_idx', CATALOG),
-  triggerDropped('saved_spots', 'saved_spots_audit_trg', AUDIT),
+  ...auditTriggersDropped('saved_spots'),
 
   // checkins
   pkDropped('checkins', CATALOG),
@@ -310,8 +317,10 @@ export const MUTANTS: Mutant[] = [
     owners: own(INDEX_DEFINITIONS),
   },
   triggerDropped('checkins', 'checkins_updated_at_trg', SPOTS),
-  triggerDropped('checkins', 'checkins_audit_trg', AUDIT),
+  ...auditTriggersDropped('checkins'),
   triggerDropped('checkins', 'checkins_spot_active_trg', SPOTS),
+  // rider_metrics (0011): a dropped statement trigger leaves the counters behind the check-ins.
+  ...STATEMENT_EVENTS.map((event) => triggerDropped('checkins', `checkins_metrics_${event}_trg`, PROGRESS_PROPERTY)),
   {
     name: 'checkins_require_active_spot() without FOR SHARE',
     covers: ['checkins_spot_active_trg'],
@@ -340,7 +349,7 @@ export const MUTANTS: Mutant[] = [
   checkDropped('achievements', 'achievements_icon_url_ck', GAMIFICATION, GAMIFICATION_PROPERTY),
   indexDropped('achievements_slug_uq', GAMIFICATION),
   triggerDropped('achievements', 'achievements_updated_at_trg', UPDATED_AT),
-  triggerDropped('achievements', 'achievements_audit_trg', AUDIT),
+  ...auditTriggersDropped('achievements'),
 
   // user_achievements
   pkDropped('user_achievements', GAMIFICATION),
@@ -357,7 +366,7 @@ export const MUTANTS: Mutant[] = [
   },
   indexDropped('user_achievements_achievement_idx', CATALOG),
   triggerDropped('user_achievements', 'user_achievements_updated_at_trg', UPDATED_AT),
-  triggerDropped('user_achievements', 'user_achievements_audit_trg', AUDIT),
+  ...auditTriggersDropped('user_achievements'),
 
   // audit_logs
   pkDropped('audit_logs', CATALOG),
@@ -399,13 +408,19 @@ $mutant$`,
   {
     name: 'audit_row_change() without redaction',
     covers: [],
-    sql: [rewriteFunction('audit_row_change', 'FOREACH col IN ARRAY redacted_columns LOOP', 'FOREACH col IN ARRAY ARRAY[]::text[] LOOP')],
+    sql: [
+      rewriteFunction(
+        'audit_row_change',
+        "redacted_columns text[] := string_to_array(coalesce(TG_ARGV[1], ''), ',');",
+        'redacted_columns text[] := ARRAY[]::text[];',
+      ),
+    ],
     owners: own(AUDIT),
   },
   {
     name: 'audit_row_change() summarises every column of an update',
     covers: [],
-    sql: [rewriteFunction('audit_row_change', 'WHERE n.value IS DISTINCT FROM old_row -> n.key', 'WHERE true')],
+    sql: [rewriteFunction('audit_row_change', 'WHERE c.value IS DISTINCT FROM o.j -> c.key', 'WHERE true')],
     owners: own(AUDIT),
   },
   {
@@ -418,27 +433,33 @@ $mutant$`,
   {
     name: 'audit_row_change() without the subject',
     covers: [],
-    sql: [
-      rewriteFunction(
-        'audit_row_change',
-        'subject := coalesce(new_row ->> subject_column, old_row ->> subject_column)::uuid;',
-        'subject := NULL;',
-      ),
-    ],
+    sql: [rewriteFunction('audit_row_change', "subject_column text := nullif(TG_ARGV[2], '');", 'subject_column text := NULL;')],
     owners: own(AUDIT),
   },
-  {
-    name: 'checkins_audit_trg keeps the note',
+  ...STATEMENT_EVENTS.map((event): Mutant => ({
+    name: `checkins_audit_${event}_trg keeps the note`,
     covers: [],
     sql: [
       redefineTrigger(
         'checkins',
-        'checkins_audit_trg',
+        `checkins_audit_${event}_trg`,
         "audit_row_change('id', 'note', 'user_id')",
         "audit_row_change('id', '', 'user_id')",
       ),
     ],
     owners: own(AUDIT),
+  })),
+  {
+    name: 'audit_row_change() pairs the old and new rows of an update out of step',
+    covers: [],
+    sql: [
+      rewriteFunction(
+        'audit_row_change',
+        'row_number() OVER () AS pos FROM old_rows r',
+        "row_number() OVER (ORDER BY to_jsonb(r) ->> 'id' DESC) AS pos FROM old_rows r",
+      ),
+    ],
+    owners: own(AUDIT_STATEMENTS),
   },
 
   // row-level security: every policy dropped, and every rider-scoped one widened

@@ -42,8 +42,9 @@ export async function readTableReasons(srcDir: string): Promise<Record<string, s
 
 const firstParagraph = (comment: string) => (comment.split(/\n\s*\n/)[0] ?? '').replace(/\s+/g, ' ').trim();
 
+// A statement trigger's transition tables (REFERENCING OLD TABLE AS ... NEW TABLE AS ...) sit between the table and FOR EACH.
 const TRIGGER_RE =
-  /CREATE\s+TRIGGER\s+(\w+)\s+(BEFORE|AFTER|INSTEAD\s+OF)\s+([^;]+?)\s+ON\s+(\w+)\s+FOR\s+EACH\s+(ROW|STATEMENT)\s+EXECUTE\s+FUNCTION\s+(\w+\([^)]*\))/gis;
+  /CREATE\s+TRIGGER\s+(\w+)\s+(BEFORE|AFTER|INSTEAD\s+OF)\s+([^;]+?)\s+ON\s+(\w+)\s+(?:REFERENCING\s+[^;]+?\s+)?FOR\s+EACH\s+(ROW|STATEMENT)\s+EXECUTE\s+FUNCTION\s+(\w+\([^)]*\))/gis;
 
 /** Every trigger the migrations create (custom migrations hold them; drizzle-kit cannot model triggers). */
 export async function readTriggers(migrationsDir: string): Promise<TriggerDoc[]> {

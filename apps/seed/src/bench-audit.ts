@@ -1,0 +1,221 @@
+/**
+ * `npm run bench:audit -- [--profile small|medium|large] [--seed N]`
+ *
+ * The audit trail row by row against set-based, in one run on the server at
+ * DATABASE_URL_UNPOOLED (else DATABASE_URL): one fresh database migrated up to
+ * 0013 (row triggers: a plpgsql call and an INSERT per row) and one migrated
+ * to the end (0014: statement triggers with transition tables), side by side:
+ *  1. the seed (the profile's rows through the seed's bulk path, one
+ *     transaction), each database in turn;
+ *  2. archiving a spot with 5,000 check-ins (archive_spot(), as staff), three
+ *     spots per database, alternating, median; and the bulk INSERT of those
+ *     5,000 check-ins in one statement;
+ *  3. single-row writes: 4 connections x 100 INSERTs, then 4 x 100 UPDATEs
+ *     of one check-in each, in alternating blocks, 6 blocks per database.
+ * Prints each figure for both and the ratio set-based / row-by-row. Default
+ * profile: large (about 6 minutes on 2 cores). The databases are dropped.
+ */
+import { randomUUID } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createDb, MIGRATIONS_FOLDER, migrateDb, reportIdleError } from '@skatehubba/db';
+import { ACTOR_SETTING } from '@skatehubba/schema-kit';
+import { SeedGenerator, startOfUtcDay } from './generate';
+import { loadTables } from './load';
+import { parseOptions } from './options';
+
+/** The last migration with row-level audit triggers; the one after it makes them set-based. */
+const ROW_BY_ROW_UNTIL = '0013_leaderboard_maintenance';
+const ARCHIVE_CHECKINS = 5_000;
+const ARCHIVES = 3;
+const WRITERS = 4;
+const WRITES_PER_WRITER = 100;
+const WRITE_ROUNDS = 6;
+
+const url = process.env.DATABASE_URL_UNPOOLED || process.env.DATABASE_URL;
+if (!url) {
+  process.stderr.write(
+    'bench:audit needs DATABASE_URL (a Postgres server), e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres\n',
+  );
+  process.exit(2);
+}
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const options = parseOptions(['load', ...(args.includes('--profile') ? args : ['--profile', 'large', ...args])]);
+const urlFor = (name: string) => {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+interface Variant {
+  label: string;
+  database: string;
+  folder: string;
+  pool?: pg.Pool;
+  seedMs?: number;
+  bulkInsertMs: number[];
+  archiveMs: number[];
+  insertMs: number;
+  updateMs: number;
+}
+
+/** A copy of the migrations folder whose journal stops after `tag`. */
+async function migrationsUpTo(tag: string): Promise<string> {
+  const journal = JSON.parse(await readFile(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { tag: string }[];
+  };
+  const k = journal.entries.findIndex((e) => e.tag === tag);
+  if (k < 0) throw new Error(`migration ${tag} is not in the journal`);
+  const folder = await mkdtemp(join(tmpdir(), 'skatehubba-bench-audit-'));
+  await cp(MIGRATIONS_FOLDER, folder, { recursive: true });
+  await writeFile(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, k + 1) }));
+  return folder;
+}
+
+const admin = new pg.Client({ connectionString: url });
+admin.on('error', reportIdleError);
+await admin.connect();
+const suffix = `${process.pid}_${Date.now().toString(36)}`;
+const rowFolder = await migrationsUpTo(ROW_BY_ROW_UNTIL);
+const variants: Variant[] = [
+  { label: `row by row (to ${ROW_BY_ROW_UNTIL.slice(0, 4)})`, database: `skatehubba_bench_audit_row_${suffix}`, folder: rowFolder },
+  { label: 'set-based (to the last migration)', database: `skatehubba_bench_audit_set_${suffix}`, folder: MIGRATIONS_FOLDER },
+].map((v) => ({ ...v, bulkInsertMs: [], archiveMs: [], insertMs: 0, updateMs: 0 }));
+let exitCode = 0;
+try {
+  log(`bench:audit profile ${options.profile}, seed ${options.seed} on ${new URL(url).host}`);
+  // 1. The seed, one database after the other.
+  for (const v of variants) {
+    await admin.query(`CREATE DATABASE ${v.database}`);
+    const handle = await createDb({ driver: 'node-postgres', url: urlFor(v.database), max: 1 });
+    await migrateDb(handle, v.folder);
+    const triggers = await handle.client.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_trigger WHERE tgname LIKE 'checkins_audit%' AND tgtype & 1 = 0",
+    );
+    log(`\nseed into ${v.label}: ${triggers.rows[0]!.n} statement-level audit trigger(s) on checkins`);
+    const conn = await handle.client.connect();
+    const start = performance.now();
+    await conn.query('BEGIN');
+    await loadTables(conn, new SeedGenerator(options.seed, options.counts));
+    await conn.query('COMMIT');
+    v.seedMs = performance.now() - start;
+    log(`  seed ${(v.seedMs / 1000).toFixed(1)} s`);
+    conn.release();
+    await handle.close();
+    v.pool = new pg.Pool({ connectionString: urlFor(v.database), max: WRITERS + 1 });
+    v.pool.on('error', reportIdleError);
+    await v.pool.query('VACUUM ANALYZE');
+  }
+
+  // 2. Archival: a spot with 5,000 check-ins, per database in turn, three times.
+  const staff = randomUUID();
+  log(`\narchive_spot() of a spot with ${fmt(ARCHIVE_CHECKINS)} check-ins, ${ARCHIVES} times per database, alternating`);
+  for (let i = 0; i < ARCHIVES; i++) {
+    for (const v of i % 2 ? [...variants].reverse() : variants) {
+      const spot = randomUUID();
+      await v.pool!.query(`INSERT INTO spots (id, name, latitude, longitude) VALUES ($1, 'Busy plaza ${i}', 10, 20)`, [spot]);
+      // Up to 500 riders cycle, 7 minutes between rows: a (rider, spot) pair's rows are hours apart, no duplicate window.
+      const bulk = performance.now();
+      await v.pool!.query(
+        `INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance, created_at)
+         SELECT r.ids[1 + g % cardinality(r.ids)], $1, 'kickflip', (CASE WHEN g % 2 = 0 THEN 'landed' ELSE 'bailed' END)::trick_status, 'regular',
+                now() - g * interval '7 minutes'
+           FROM (SELECT array_agg(id) AS ids FROM (SELECT id FROM users ORDER BY id LIMIT 500) u) r, generate_series(1, $2) g`,
+        [spot, ARCHIVE_CHECKINS],
+      );
+      v.bulkInsertMs.push(performance.now() - bulk);
+      const client = await v.pool!.connect();
+      try {
+        const start = performance.now();
+        await client.query('BEGIN');
+        await client.query('SELECT set_config($1, $2, true)', [ACTOR_SETTING, staff]);
+        const { rows } = await client.query<{ checkins_archived: number }>('SELECT checkins_archived FROM archive_spot($1)', [spot]);
+        await client.query('COMMIT');
+        v.archiveMs.push(performance.now() - start);
+        if (rows[0]!.checkins_archived !== ARCHIVE_CHECKINS) throw new Error(`archived ${rows[0]!.checkins_archived} check-ins`);
+      } finally {
+        client.release();
+      }
+      log(`  ${v.label}: bulk insert ${v.bulkInsertMs.at(-1)!.toFixed(0)} ms, archive ${v.archiveMs.at(-1)!.toFixed(0)} ms`);
+    }
+  }
+
+  // 3. Single-row writes, alternating blocks: INSERTs, then UPDATEs of the rows just written.
+  log(
+    `\nsingle-row writes: ${WRITERS} connections x ${WRITES_PER_WRITER} INSERTs, then as many UPDATEs, ${WRITE_ROUNDS} blocks per database`,
+  );
+  const riders = (await variants[0]!.pool!.query<{ id: string }>('SELECT id FROM users ORDER BY md5(id::text) LIMIT 64')).rows.map(
+    (r) => r.id,
+  );
+  const spots = (
+    await variants[0]!.pool!.query<{ id: string }>('SELECT id FROM spots WHERE archived_at IS NULL ORDER BY md5(id::text) LIMIT 64')
+  ).rows.map((r) => r.id);
+  // Both databases hold the same seeded riders and spots (same generator and seed).
+  let bucket = 0;
+  const block = async (v: Variant) => {
+    const base = bucket;
+    bucket += WRITERS * WRITES_PER_WRITER;
+    const ids = Array.from({ length: WRITERS }, () => Array.from({ length: WRITES_PER_WRITER }, () => randomUUID()));
+    const run = (fn: (client: pg.PoolClient, w: number, n: number) => Promise<unknown>) =>
+      Promise.all(
+        Array.from({ length: WRITERS }, async (_, w) => {
+          const client = await v.pool!.connect();
+          try {
+            for (let n = 0; n < WRITES_PER_WRITER; n++) await fn(client, w, n);
+          } finally {
+            client.release();
+          }
+        }),
+      );
+    let start = performance.now();
+    await run((client, w, n) =>
+      client.query(
+        `INSERT INTO checkins (id, user_id, spot_id, trick, trick_status, stance, created_at)
+         VALUES ($1, $2, $3, 'kickflip', 'landed', 'regular', $4)`,
+        [
+          ids[w]![n]!,
+          riders[(w * 16 + n) % riders.length],
+          spots[n % spots.length],
+          // A fresh 10-minute bucket per row, after today: never a duplicate.
+          new Date(startOfUtcDay(Date.now()) + 86_400_000 + (base + w * WRITES_PER_WRITER + n) * 600_000),
+        ],
+      ),
+    );
+    v.insertMs += performance.now() - start;
+    start = performance.now();
+    await run((client, w, n) => client.query(`UPDATE checkins SET trick_status = 'bailed' WHERE id = $1`, [ids[w]![n]!]));
+    v.updateMs += performance.now() - start;
+  };
+  for (let r = 0; r < WRITE_ROUNDS; r++) for (const v of r % 2 ? [...variants].reverse() : variants) await block(v);
+
+  const [before, after] = variants as [Variant, Variant];
+  const writes = WRITE_ROUNDS * WRITERS * WRITES_PER_WRITER;
+  const rate = (ms: number) => writes / (ms / 1000);
+  const lines = [
+    `| figure | ${before.label} | ${after.label} | set-based / row by row |`,
+    '|---|---:|---:|---:|',
+    `| seed ${options.profile}, s | ${(before.seedMs! / 1000).toFixed(1)} | ${(after.seedMs! / 1000).toFixed(1)} | ${(after.seedMs! / before.seedMs!).toFixed(2)} |`,
+    `| INSERT of ${fmt(ARCHIVE_CHECKINS)} check-ins in one statement, ms (median of ${ARCHIVES}) | ${median(before.bulkInsertMs).toFixed(0)} | ${median(after.bulkInsertMs).toFixed(0)} | ${(median(after.bulkInsertMs) / median(before.bulkInsertMs)).toFixed(2)} |`,
+    `| archive_spot() with ${fmt(ARCHIVE_CHECKINS)} check-ins, ms (median of ${ARCHIVES}) | ${median(before.archiveMs).toFixed(0)} | ${median(after.archiveMs).toFixed(0)} | ${(median(after.archiveMs) / median(before.archiveMs)).toFixed(2)} |`,
+    `| single-row INSERTs, rows/s (${WRITERS} connections) | ${fmt(rate(before.insertMs))} | ${fmt(rate(after.insertMs))} | ${(rate(after.insertMs) / rate(before.insertMs)).toFixed(2)} (rate) |`,
+    `| single-row UPDATEs, rows/s (${WRITERS} connections) | ${fmt(rate(before.updateMs))} | ${fmt(rate(after.updateMs))} | ${(rate(after.updateMs) / rate(before.updateMs)).toFixed(2)} (rate) |`,
+  ];
+  console.log(`\n## Audit trail: row by row vs set-based (profile ${options.profile})\n\n${lines.join('\n')}`);
+  console.log('\nTimes: lower is better (ratio < 1 is faster). Rates: higher is better (ratio > 1 is faster).');
+} catch (error) {
+  process.stderr.write(`bench:audit failed: ${(error as Error).stack ?? error}\n`);
+  exitCode = 1;
+} finally {
+  for (const v of variants) {
+    await v.pool?.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${v.database} WITH (FORCE)`);
+  }
+  await rm(rowFolder, { recursive: true, force: true });
+  await admin.end();
+}
+process.exit(exitCode);
