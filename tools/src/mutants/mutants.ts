@@ -49,7 +49,6 @@ const GAMIFICATION = 'libs/gamification/src/gamification.int.test.ts';
 const GAMIFICATION_PROPERTY = 'libs/gamification/src/gamification.property.int.test.ts';
 const AUDIT = 'libs/audit/src/audit.int.test.ts';
 const AUDIT_STATEMENTS = 'libs/audit/src/audit-statements.int.test.ts';
-const PROGRESS_PROPERTY = 'libs/db/src/progress.property.int.test.ts';
 const CATALOG = 'libs/db/src/catalog.int.test.ts';
 const INDEX_DEFINITIONS = 'libs/db/src/index-definitions.int.test.ts';
 const ERASURE = 'libs/db/src/erasure.int.test.ts';
@@ -319,8 +318,6 @@ export const MUTANTS: Mutant[] = [
   triggerDropped('checkins', 'checkins_updated_at_trg', SPOTS),
   ...auditTriggersDropped('checkins'),
   triggerDropped('checkins', 'checkins_spot_active_trg', SPOTS),
-  // rider_metrics (0011): a dropped statement trigger leaves the counters behind the check-ins.
-  ...STATEMENT_EVENTS.map((event) => triggerDropped('checkins', `checkins_metrics_${event}_trg`, PROGRESS_PROPERTY)),
   {
     name: 'checkins_require_active_spot() without FOR SHARE',
     covers: ['checkins_spot_active_trg'],
