@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { ACHIEVEMENT_TIERS } from '@skatehubba/enums';
+import { ACHIEVEMENT_METRICS, ACHIEVEMENT_TIERS } from '@skatehubba/enums';
 import { users } from '@skatehubba/identity';
 import { createUser } from '@skatehubba/identity/factories';
 import {
@@ -50,10 +50,11 @@ describe.skipIf(!hasSessions())('zod and the database agree', () => {
         name: textAround(ACHIEVEMENT_NAME_MAX_LENGTH, 1),
         description: textAround(ACHIEVEMENT_DESCRIPTION_MAX_LENGTH),
         tier: enumLabel(ACHIEVEMENT_TIERS),
+        metric: enumLabel(ACHIEVEMENT_METRICS),
         goal: count,
         icon_url: optional(mediaUrl),
       },
-      { requiredKeys: ['slug', 'name', 'description', 'tier', 'goal'] },
+      { requiredKeys: ['slug', 'name', 'description', 'tier', 'metric', 'goal'] },
     );
     const report = await expectVerdictsAgree(t, { table: achievements, schema: achievementInsertSchema, rows });
     expect(Math.min(report.accepted, report.refused)).toBeGreaterThan(PROPERTY_RUNS / 10);
