@@ -9,7 +9,8 @@
  */
 
 // The request: who calls, what comes back.
-export { DataRuleError, unwrap, type Caller, type Page, type Result, type RiderCaller, type StaffCaller } from '@skatehubba/schema-kit';
+// DataRuleError itself comes from ./errors (one export: a bundle keeps two re-exports of it apart).
+export { unwrap, type Caller, type Page, type Result, type RiderCaller, type StaffCaller } from '@skatehubba/schema-kit';
 export * from '@skatehubba/contracts';
 
 // identity
