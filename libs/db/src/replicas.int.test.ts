@@ -63,6 +63,8 @@ describe.skipIf(engine === 'pglite' || !bin)(`read replicas on a streaming stand
     } finally {
       await owner.close();
     }
+    // The schema on the standby before any test reads it there.
+    await pair.caughtUp();
     // Two replica URLs (the same standby under two application names), so round robin shows.
     handle = await createDb(optionsFor(pair.primary, [withName(pair.standby, 'replica_a'), withName(pair.standby, 'replica_b')]));
     app = await createDb(optionsFor(withUser(pair.primary, LOGINS.app), [withUser(pair.standby, LOGINS.app)]));

@@ -24,6 +24,12 @@ export interface StreamingPair {
   version: string;
   /** Stops both servers and removes their folder. */
   stop(): Promise<void>;
+  /**
+   * Waits until the standby has replayed everything the primary has written
+   * so far (its current WAL position), up to 30 s: after the migrations, so
+   * that a test's first read on the standby finds the tables.
+   */
+  caughtUp(): Promise<void>;
 }
 
 /**
@@ -116,10 +122,33 @@ export async function startStreamingPair(): Promise<StreamingPair> {
     const primary = `postgres://postgres@127.0.0.1:${primaryPort}/postgres`;
     const standby = `postgres://postgres@127.0.0.1:${standbyPort}/postgres`;
     await waitForStreaming(primary);
-    return { primary, standby, version, stop };
+    return { primary, standby, version, stop, caughtUp: () => waitForReplay(primary, standby) };
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Waits until the standby's replay position reaches the primary's current WAL position, up to 30 s. */
+async function waitForReplay(primary: string, standby: string): Promise<void> {
+  const [p, s] = [new pg.Client({ connectionString: primary }), new pg.Client({ connectionString: standby })];
+  for (const c of [p, s]) c.on('error', () => undefined);
+  await Promise.all([p.connect(), s.connect()]);
+  try {
+    const { rows } = await p.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+    const target = rows[0]!.lsn;
+    const until = Date.now() + 30_000;
+    for (;;) {
+      const { rows: at } = await s.query<{ replayed: string; done: boolean }>(
+        'SELECT pg_last_wal_replay_lsn()::text AS replayed, pg_last_wal_replay_lsn() >= $1::pg_lsn AS done',
+        [target],
+      );
+      if (at[0]!.done) return;
+      if (Date.now() > until) throw new Error(`the standby replayed to ${at[0]!.replayed}, not ${target}, within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    await Promise.all([p.end(), s.end()]);
   }
 }
 
