@@ -31,24 +31,26 @@
 -- Measured in one run (npm run bench, README "The write path, step by step").
 --> statement-breakpoint
 
--- Unlocks what a statement's counts reached, one entry per (rider,
--- achievement), in (rider, achievement) order: the progress row (progress =
--- goal, unlocked_at and created_at = the moment of the gain that reached it)
--- and its notification naming the check-in. A concurrent unlock of the same
--- achievement (the first INSERT then does nothing) wrote its own notice, which
--- this one meets in the unique index. Internal: the check-in triggers call it.
-CREATE FUNCTION achievements_unlock(p_users uuid[], p_achievements uuid[], p_goals integer[], p_moments timestamptz[], p_checkins uuid[])
-RETURNS void
+-- What a statement's counts reached: a rider, an achievement and its goal,
+-- and the gain that reached it (its moment, its check-in).
+CREATE TYPE achievement_unlock AS (user_id uuid, achievement_id uuid, goal integer, moment timestamptz, checkin_id uuid);
+--> statement-breakpoint
+
+-- Unlocks what a statement's counts reached, in (rider, achievement) order:
+-- the progress row (progress = goal, unlocked_at and created_at = the moment
+-- of the gain that reached it) and its notification naming the check-in. A
+-- concurrent unlock of the same achievement (the first INSERT then does
+-- nothing) wrote its own notice, which this one meets in the unique index.
+-- Internal: the check-in triggers call it when something was reached.
+CREATE FUNCTION achievements_unlock(p_unlocks achievement_unlock[]) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
   INSERT INTO public.user_achievements (user_id, achievement_id, goal, progress, unlocked_at, created_at)
-  SELECT r.user_id, r.achievement_id, r.goal, r.goal, r.moment, r.moment
-    FROM unnest(p_users, p_achievements, p_goals, p_moments, p_checkins) AS r(user_id, achievement_id, goal, moment, checkin_id)
+  SELECT r.user_id, r.achievement_id, r.goal, r.goal, r.moment, r.moment FROM unnest(p_unlocks) AS r
    ORDER BY r.user_id, r.achievement_id
   ON CONFLICT (user_id, achievement_id) DO NOTHING;
   INSERT INTO public.notifications (user_id, kind, achievement_id, checkin_id, created_at)
-  SELECT r.user_id, 'achievement_unlocked', r.achievement_id, r.checkin_id, r.moment
-    FROM unnest(p_users, p_achievements, p_goals, p_moments, p_checkins) AS r(user_id, achievement_id, goal, moment, checkin_id)
+  SELECT r.user_id, 'achievement_unlocked', r.achievement_id, r.checkin_id, r.moment FROM unnest(p_unlocks) AS r
   ON CONFLICT (user_id, achievement_id) WHERE kind = 'achievement_unlocked' DO NOTHING;
 END
 $$;
@@ -62,11 +64,7 @@ $$;
 CREATE OR REPLACE FUNCTION rider_metrics_apply(p_changes rider_metric_change[]) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
-  reached_users uuid[];
-  reached_achievements uuid[];
-  reached_goals integer[];
-  reached_moments timestamptz[];
-  reached_checkins uuid[];
+  reached achievement_unlock[];
 BEGIN
   EXECUTE $sql$
   WITH changes AS (
@@ -95,9 +93,8 @@ BEGIN
     RETURNING m.user_id, m.metric, m.value
   ),
   applied AS (SELECT * FROM moved UNION ALL SELECT * FROM created)
-  SELECT array_agg(r.user_id ORDER BY r.user_id, r.achievement_id), array_agg(r.achievement_id ORDER BY r.user_id, r.achievement_id),
-         array_agg(r.goal ORDER BY r.user_id, r.achievement_id), array_agg(r.moment ORDER BY r.user_id, r.achievement_id),
-         array_agg(r.checkin_id ORDER BY r.user_id, r.achievement_id)
+  SELECT array_agg(ROW(r.user_id, r.achievement_id, r.goal, r.moment, r.checkin_id)::public.achievement_unlock
+                   ORDER BY r.user_id, r.achievement_id)
     FROM (SELECT c.user_id, a.id AS achievement_id, a.goal,
            c.moments[a.goal - (ap.value - cardinality(c.moments))] AS moment,
            c.checkin_ids[a.goal - (ap.value - cardinality(c.moments))] AS checkin_id
@@ -106,10 +103,10 @@ BEGIN
       JOIN public.achievements a ON a.metric = c.metric AND a.goal > ap.value - cardinality(c.moments) AND a.goal <= ap.value
      WHERE NOT EXISTS (SELECT 1 FROM public.user_achievements ua WHERE ua.user_id = c.user_id AND ua.achievement_id = a.id)) r
   $sql$
-    INTO reached_users, reached_achievements, reached_goals, reached_moments, reached_checkins
+    INTO reached
     USING p_changes;
-  IF reached_users IS NOT NULL THEN
-    PERFORM public.achievements_unlock(reached_users, reached_achievements, reached_goals, reached_moments, reached_checkins);
+  IF reached IS NOT NULL THEN
+    PERFORM public.achievements_unlock(reached);
   END IF;
 END
 $$;
@@ -265,11 +262,7 @@ CREATE OR REPLACE FUNCTION checkins_count_inserted() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
 SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
-  reached_users uuid[];
-  reached_achievements uuid[];
-  reached_goals integer[];
-  reached_moments timestamptz[];
-  reached_checkins uuid[];
+  reached achievement_unlock[];
 BEGIN
   IF EXISTS (SELECT 1 FROM new_rows OFFSET 1) THEN
     PERFORM public.rider_metrics_apply(ARRAY(
@@ -312,15 +305,14 @@ BEGIN
     ON CONFLICT (user_id, metric) DO UPDATE SET value = m.value + excluded.value
     RETURNING m.user_id, m.metric, m.value
   )
-  SELECT array_agg(g.user_id ORDER BY a.id), array_agg(a.id ORDER BY a.id), array_agg(a.goal ORDER BY a.id),
-         array_agg(g.created_at ORDER BY a.id), array_agg(g.id ORDER BY a.id)
-    INTO reached_users, reached_achievements, reached_goals, reached_moments, reached_checkins
+  SELECT array_agg(ROW(g.user_id, a.id, a.goal, g.created_at, g.id)::public.achievement_unlock ORDER BY a.id)
+    INTO reached
     FROM applied ap
     JOIN gains g ON g.user_id = ap.user_id AND g.metric = ap.metric
     JOIN public.achievements a ON a.metric = ap.metric AND a.goal = ap.value
    WHERE NOT EXISTS (SELECT 1 FROM public.user_achievements ua WHERE ua.user_id = ap.user_id AND ua.achievement_id = a.id);
-  IF reached_users IS NOT NULL THEN
-    PERFORM public.achievements_unlock(reached_users, reached_achievements, reached_goals, reached_moments, reached_checkins);
+  IF reached IS NOT NULL THEN
+    PERFORM public.achievements_unlock(reached);
   END IF;
   RETURN NULL;
 END
@@ -425,6 +417,8 @@ ALTER FUNCTION checkins_leaderboard_deleted() SET plan_cache_mode = force_generi
 ALTER FUNCTION checkins_count_deleted() SET plan_cache_mode = force_generic_plan;
 --> statement-breakpoint
 
-ALTER FUNCTION achievements_unlock(uuid[], uuid[], integer[], timestamptz[], uuid[]) OWNER TO skatehubba_owner;
+ALTER TYPE achievement_unlock OWNER TO skatehubba_owner;
 --> statement-breakpoint
-REVOKE ALL ON FUNCTION achievements_unlock(uuid[], uuid[], integer[], timestamptz[], uuid[]) FROM PUBLIC;
+ALTER FUNCTION achievements_unlock(achievement_unlock[]) OWNER TO skatehubba_owner;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION achievements_unlock(achievement_unlock[]) FROM PUBLIC;

@@ -158,6 +158,7 @@ const TABLE_MATRIX = `
  */
 const FUNCTION_MATRIX = `
 | function                                                 | definer | skatehubba_app | authenticated | anonymous | skatehubba_readonly | skatehubba_owner | PUBLIC |
+| achievements_unlock(achievement_unlock[])                | yes     |                |               |           |                     | X                |        |
 | archive_spot(uuid)                                       | yes     |                | X             |           |                     | X                |        |
 | audit_erased_columns()                                   |         |                |               |           |                     | X                |        |
 | audit_logs_ensure_default_partition()                    | yes     |                |               |           |                     | X                |        |

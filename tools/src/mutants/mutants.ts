@@ -156,6 +156,7 @@ const RLS_TABLES = [
   'users',
 ];
 const DEFINER_FUNCTIONS = [
+  'achievements_unlock(achievement_unlock[])',
   'archive_spot(uuid)',
   'audit_logs_ensure_default_partition()',
   'audit_logs_ensure_partition(timestamp without time zone)',
@@ -417,7 +418,7 @@ $mutant$`,
   {
     name: 'audit_row_change() summarises every column of an update',
     covers: [],
-    sql: [rewriteFunction('audit_row_change', 'WHERE c.value IS DISTINCT FROM o.j -> c.key', 'WHERE true')],
+    sql: [rewriteFunction('audit_row_change', 'WHERE c.value IS DISTINCT FROM p.old_j -> c.key', 'WHERE true')],
     owners: own(AUDIT),
   },
   {
@@ -452,8 +453,8 @@ $mutant$`,
     sql: [
       rewriteFunction(
         'audit_row_change',
-        'row_number() OVER () AS pos FROM old_rows r',
-        "row_number() OVER (ORDER BY to_jsonb(r) ->> 'id' DESC) AS pos FROM old_rows r",
+        'ARRAY(SELECT to_jsonb(r) FROM old_rows r)',
+        "ARRAY(SELECT to_jsonb(r) FROM old_rows r ORDER BY to_jsonb(r) ->> 'id' DESC)",
       ),
     ],
     owners: own(AUDIT_STATEMENTS),
@@ -855,6 +856,12 @@ MUTANTS.push(
     owners: own(LEADERBOARDS),
   },
   {
+    name: "checkins_leaderboard_inserted() leaves the riders' board behind",
+    covers: [],
+    sql: [rewriteFunction('checkins_leaderboard_inserted', 'IF FOUND THEN', 'IF false THEN')],
+    owners: own(LEADERBOARDS),
+  },
+  {
     name: 'checkins_leaderboard_inserted() ignores the window',
     covers: [],
     sql: [rewriteFunction('checkins_leaderboard_inserted', 'AND n.created_at >= window_start', '')],
@@ -973,18 +980,40 @@ MUTANTS.push(
     owners: own(NOTIFICATIONS),
   },
   {
-    name: 'rider_metrics_apply() writes no notification',
+    name: 'achievements_unlock() writes no notification',
     covers: [],
     sql: [
-      rewriteFunction('rider_metrics_apply', 'r.checkin_id, r.moment FROM reached r', 'r.checkin_id, r.moment FROM reached r WHERE false'),
+      rewriteFunction(
+        'achievements_unlock',
+        'r.checkin_id, r.moment FROM unnest(p_unlocks) AS r',
+        'r.checkin_id, r.moment FROM unnest(p_unlocks) AS r WHERE false',
+      ),
     ],
     owners: own(NOTIFICATIONS),
   },
   {
-    name: 'checkins_count_inserted() counts a spot again on every check-in',
+    name: 'checkins_count_inserted() counts a spot again on every check-in (many rows)',
     covers: [],
     sql: [rewriteFunction('checkins_count_inserted', 'LIMIT p.added + 1) live) = p.added', 'LIMIT p.added + 1) live) >= p.added')],
     owners: own(PROGRESS_FLOWS),
+  },
+  {
+    name: 'checkins_count_inserted() counts a spot again on every check-in (one row)',
+    covers: [],
+    sql: [
+      rewriteFunction(
+        'checkins_count_inserted',
+        'c.archived_at IS NULL AND c.id <> n.id)',
+        'c.archived_at IS NULL AND c.id <> n.id AND false)',
+      ),
+    ],
+    owners: own(PROGRESS_FLOWS),
+  },
+  {
+    name: 'checkins_count_inserted() unlocks one check-in after the goal (one row)',
+    covers: [],
+    sql: [rewriteFunction('checkins_count_inserted', 'a.goal = ap.value', 'a.goal = ap.value - 1')],
+    owners: own(NOTIFICATIONS),
   },
   {
     name: 'notifications_count_changed() ignores a notice made unread again',
