@@ -41,6 +41,15 @@ async function checkin(t: T, rider: string, spotId: string, status: 'landed' | '
   return row!.id;
 }
 
+/** Several check-ins in one statement (an import): the triggers' set-based pass, not the one-row path. */
+async function checkinsAtOnce(t: T, rider: string, rows: [spotId: string, status: 'landed' | 'bailed'][]): Promise<void> {
+  const values = rows.map(([spotId, status]) => {
+    minutes += 11;
+    return `('${rider}', '${spotId}', 'kickflip', '${status}', 'regular', now() - interval '${minutes} minutes')`;
+  });
+  await t.query(`INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance, created_at) VALUES ${values.join(', ')}`);
+}
+
 /** The rider's counters as stored. */
 async function stored(t: T, rider: string): Promise<Record<Metric, number>> {
   const rows = await t.db.select().from(riderMetrics).where(eq(riderMetrics.user_id, rider));
@@ -237,6 +246,29 @@ describe('rider_metrics', () => {
     // Again: nothing to repair, nothing unlocked twice.
     for (const m of unwrap(await recomputeProgress(t.app, { rider }, rider))) expect(m.value_after, m.metric).toBe(m.value_before);
     expect((await noticesOf(t, rider)).filter((n) => n.achievement_id === reached.id)).toHaveLength(1);
+  });
+
+  it('count one statement of many check-ins (an import) as its rows one by one: each new spot once', async ({ t }) => {
+    const rider = (await createUser(t.db)).id;
+    const [s1, s2, s3] = [await spot(t), await spot(t), await spot(t)];
+    const expectExact = async (what: string) => expect(await stored(t, rider), what).toEqual(await counted(t, rider));
+    await checkin(t, rider, s1, 'bailed');
+    const gone = await checkin(t, rider, s2);
+    await t.query(`DELETE FROM checkins WHERE id = '${gone}'`);
+    expect(await stored(t, rider)).toEqual({ checkins: 1, landed: 0, distinct_spots: 1 });
+    // Two at a new spot, one at a spot with a live check-in, one at a spot
+    // whose only check-in was deleted: two spots more, not three or four.
+    await checkinsAtOnce(t, rider, [
+      [s3, 'landed'],
+      [s3, 'bailed'],
+      [s1, 'landed'],
+      [s2, 'bailed'],
+    ]);
+    await expectExact('four check-ins in one statement');
+    expect(await stored(t, rider)).toEqual({ checkins: 5, landed: 2, distinct_spots: 3 });
+    await t.query(`DELETE FROM checkins WHERE user_id = '${rider}' AND spot_id IN ('${s2}', '${s3}')`);
+    await expectExact('those at the new spots deleted in one statement');
+    expect(await stored(t, rider)).toEqual({ checkins: 2, landed: 1, distinct_spots: 1 });
   });
 
   it('recomputeProgress() is the rider’s own, or staff’s, and names a missing rider', async ({ t }) => {
