@@ -1,10 +1,12 @@
 /**
  * `npm run bench:audit -- [--profile small|medium|large] [--seed N]`
  *
- * The audit trail row by row against set-based, in one run on the server at
+ * The write path as the migrations changed it, in one run on the server at
  * DATABASE_URL_UNPOOLED (else DATABASE_URL): one fresh database migrated up to
- * 0013 (row triggers: a plpgsql call and an INSERT per row) and one migrated
- * to the end (0014: statement triggers with transition tables), side by side:
+ * 0013 (the audit trail row by row: a plpgsql call and an INSERT per row), one
+ * up to 0014 (the trail set-based: statement triggers with transition tables)
+ * and one migrated to the end (0015 on: the check-in triggers without
+ * per-call planning), side by side:
  *  1. the seed (the profile's rows through the seed's bulk path, one
  *     transaction), each database in turn;
  *  2. archiving a spot with 5,000 check-ins (archive_spot(), as staff), three
@@ -12,8 +14,9 @@
  *     5,000 check-ins in one statement;
  *  3. single-row writes: 4 connections x 100 INSERTs, then 4 x 100 UPDATEs
  *     of one check-in each, in alternating blocks, 6 blocks per database.
- * Prints each figure for both and the ratio set-based / row-by-row. Default
- * profile: large (about 6 minutes on 2 cores). The databases are dropped.
+ * Prints each figure for each database and the last one's ratio to each
+ * earlier one. Default profile: large (about 8 minutes on 2 cores). The
+ * databases are dropped.
  */
 import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -28,6 +31,8 @@ import { parseOptions } from './options';
 
 /** The last migration with row-level audit triggers; the one after it makes them set-based. */
 const ROW_BY_ROW_UNTIL = '0013_leaderboard_maintenance';
+/** The set-based trail before the check-in triggers kept their plans (0015). */
+const SET_BASED_UNTIL = '0014_audit_statement_triggers';
 const ARCHIVE_CHECKINS = 5_000;
 const ARCHIVES = 3;
 const WRITERS = 4;
@@ -77,14 +82,22 @@ async function migrationsUpTo(tag: string): Promise<string> {
   return folder;
 }
 
+/** The databases in an order that turns round by round, so each goes first as often as the others. */
+const rotated = (round: number) => variants.map((_, k) => variants[(k + round) % variants.length]!);
+
 const admin = new pg.Client({ connectionString: url });
 admin.on('error', reportIdleError);
 await admin.connect();
 const suffix = `${process.pid}_${Date.now().toString(36)}`;
 const rowFolder = await migrationsUpTo(ROW_BY_ROW_UNTIL);
+const setFolder = await migrationsUpTo(SET_BASED_UNTIL);
+const lastTag = (
+  JSON.parse(await readFile(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] }
+).entries.at(-1)!.tag;
 const variants: Variant[] = [
   { label: `row by row (to ${ROW_BY_ROW_UNTIL.slice(0, 4)})`, database: `skatehubba_bench_audit_row_${suffix}`, folder: rowFolder },
-  { label: 'set-based (to the last migration)', database: `skatehubba_bench_audit_set_${suffix}`, folder: MIGRATIONS_FOLDER },
+  { label: `set-based (to ${SET_BASED_UNTIL.slice(0, 4)})`, database: `skatehubba_bench_audit_set_${suffix}`, folder: setFolder },
+  { label: `now (to ${lastTag.slice(0, 4)})`, database: `skatehubba_bench_audit_now_${suffix}`, folder: MIGRATIONS_FOLDER },
 ].map((v) => ({ ...v, bulkInsertMs: [], archiveMs: [], insertMs: 0, updateMs: 0 }));
 let exitCode = 0;
 try {
@@ -116,7 +129,7 @@ try {
   const staff = randomUUID();
   log(`\narchive_spot() of a spot with ${fmt(ARCHIVE_CHECKINS)} check-ins, ${ARCHIVES} times per database, alternating`);
   for (let i = 0; i < ARCHIVES; i++) {
-    for (const v of i % 2 ? [...variants].reverse() : variants) {
+    for (const v of rotated(i)) {
       const spot = randomUUID();
       await v.pool!.query(`INSERT INTO spots (id, name, latitude, longitude) VALUES ($1, 'Busy plaza ${i}', 10, 20)`, [spot]);
       // Up to 500 riders cycle, 7 minutes between rows: a (rider, spot) pair's rows are hours apart, no duplicate window.
@@ -155,7 +168,7 @@ try {
   const spots = (
     await variants[0]!.pool!.query<{ id: string }>('SELECT id FROM spots WHERE archived_at IS NULL ORDER BY md5(id::text) LIMIT 64')
   ).rows.map((r) => r.id);
-  // Both databases hold the same seeded riders and spots (same generator and seed).
+  // Every database holds the same seeded riders and spots (same generator and seed).
   let bucket = 0;
   const block = async (v: Variant) => {
     const base = bucket;
@@ -191,21 +204,32 @@ try {
     await run((client, w, n) => client.query(`UPDATE checkins SET trick_status = 'bailed' WHERE id = $1`, [ids[w]![n]!]));
     v.updateMs += performance.now() - start;
   };
-  for (let r = 0; r < WRITE_ROUNDS; r++) for (const v of r % 2 ? [...variants].reverse() : variants) await block(v);
+  for (let r = 0; r < WRITE_ROUNDS; r++) for (const v of rotated(r)) await block(v);
 
-  const [before, after] = variants as [Variant, Variant];
   const writes = WRITE_ROUNDS * WRITERS * WRITES_PER_WRITER;
   const rate = (ms: number) => writes / (ms / 1000);
+  const last = variants.at(-1)!;
+  const earlier = variants.slice(0, -1);
+  // Each figure for every database, then the last one's ratio to each earlier one.
+  const row = (figure: string, value: (v: Variant) => number, digits: number, kind: 'time' | 'rate') =>
+    `| ${figure} | ${variants.map((v) => (digits ? value(v).toFixed(digits) : fmt(value(v)))).join(' | ')} | ${earlier
+      .map((e) => `${(value(last) / value(e)).toFixed(2)}${kind === 'rate' ? ' (rate)' : ''}`)
+      .join(' | ')} |`;
   const lines = [
-    `| figure | ${before.label} | ${after.label} | set-based / row by row |`,
-    '|---|---:|---:|---:|',
-    `| seed ${options.profile}, s | ${(before.seedMs! / 1000).toFixed(1)} | ${(after.seedMs! / 1000).toFixed(1)} | ${(after.seedMs! / before.seedMs!).toFixed(2)} |`,
-    `| INSERT of ${fmt(ARCHIVE_CHECKINS)} check-ins in one statement, ms (median of ${ARCHIVES}) | ${median(before.bulkInsertMs).toFixed(0)} | ${median(after.bulkInsertMs).toFixed(0)} | ${(median(after.bulkInsertMs) / median(before.bulkInsertMs)).toFixed(2)} |`,
-    `| archive_spot() with ${fmt(ARCHIVE_CHECKINS)} check-ins, ms (median of ${ARCHIVES}) | ${median(before.archiveMs).toFixed(0)} | ${median(after.archiveMs).toFixed(0)} | ${(median(after.archiveMs) / median(before.archiveMs)).toFixed(2)} |`,
-    `| single-row INSERTs, rows/s (${WRITERS} connections) | ${fmt(rate(before.insertMs))} | ${fmt(rate(after.insertMs))} | ${(rate(after.insertMs) / rate(before.insertMs)).toFixed(2)} (rate) |`,
-    `| single-row UPDATEs, rows/s (${WRITERS} connections) | ${fmt(rate(before.updateMs))} | ${fmt(rate(after.updateMs))} | ${(rate(after.updateMs) / rate(before.updateMs)).toFixed(2)} (rate) |`,
+    `| figure | ${variants.map((v) => v.label).join(' | ')} | ${earlier.map((e) => `${last.label.split(' (')[0]} / ${e.label}`).join(' | ')} |`,
+    `|---|${variants.map(() => '---:').join('|')}|${earlier.map(() => '---:').join('|')}|`,
+    row(`seed ${options.profile}, s`, (v) => v.seedMs! / 1000, 1, 'time'),
+    row(
+      `INSERT of ${fmt(ARCHIVE_CHECKINS)} check-ins in one statement, ms (median of ${ARCHIVES})`,
+      (v) => median(v.bulkInsertMs),
+      0,
+      'time',
+    ),
+    row(`archive_spot() with ${fmt(ARCHIVE_CHECKINS)} check-ins, ms (median of ${ARCHIVES})`, (v) => median(v.archiveMs), 0, 'time'),
+    row(`single-row INSERTs, rows/s (${WRITERS} connections)`, (v) => rate(v.insertMs), 0, 'rate'),
+    row(`single-row UPDATEs, rows/s (${WRITERS} connections)`, (v) => rate(v.updateMs), 0, 'rate'),
   ];
-  console.log(`\n## Audit trail: row by row vs set-based (profile ${options.profile})\n\n${lines.join('\n')}`);
+  console.log(`\n## The write path by migration (profile ${options.profile})\n\n${lines.join('\n')}`);
   console.log('\nTimes: lower is better (ratio < 1 is faster). Rates: higher is better (ratio > 1 is faster).');
 } catch (error) {
   process.stderr.write(`bench:audit failed: ${(error as Error).stack ?? error}\n`);
@@ -215,7 +239,7 @@ try {
     await v.pool?.end();
     await admin.query(`DROP DATABASE IF EXISTS ${v.database} WITH (FORCE)`);
   }
-  await rm(rowFolder, { recursive: true, force: true });
+  for (const folder of [rowFolder, setFolder]) await rm(folder, { recursive: true, force: true });
   await admin.end();
 }
 process.exit(exitCode);
