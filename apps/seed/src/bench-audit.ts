@@ -12,7 +12,11 @@
  *  2. archiving a spot with 5,000 check-ins (archive_spot(), as staff), three
  *     spots per database, alternating, median; and the bulk INSERT of those
  *     5,000 check-ins in one statement;
- *  3. single-row writes: 4 connections x 100 INSERTs, then 4 x 100 UPDATEs
+ *  3. where a bulk statement's time goes, on the last migration's database:
+ *     the same 5,000-row INSERT with the check-in triggers switched on step
+ *     by step (keys and indexes; + row triggers; + audit; + leaderboards;
+ *     + rider_metrics), 3 times each, median;
+ *  4. single-row writes: 4 connections x 100 INSERTs, then 4 x 100 UPDATEs
  *     of one check-in each, in alternating blocks, 6 blocks per database.
  * Prints each figure for each database and the last one's ratio to each
  * earlier one. Default profile: large (about 8 minutes on 2 cores). The
@@ -38,6 +42,8 @@ const ARCHIVES = 3;
 const WRITERS = 4;
 const WRITES_PER_WRITER = 100;
 const WRITE_ROUNDS = 6;
+/** Rounds of the bulk statement's steps (section 3). */
+const BULK_ROUNDS = 3;
 
 const url = process.env.DATABASE_URL_UNPOOLED || process.env.DATABASE_URL;
 if (!url) {
@@ -80,6 +86,31 @@ async function migrationsUpTo(tag: string): Promise<string> {
   await cp(MIGRATIONS_FOLDER, folder, { recursive: true });
   await writeFile(join(folder, 'meta', '_journal.json'), JSON.stringify({ ...journal, entries: journal.entries.slice(0, k + 1) }));
   return folder;
+}
+
+/** A spot of its own for each 5,000-row statement. */
+async function newSpot(pool: pg.Pool, name: string): Promise<string> {
+  const spot = randomUUID();
+  await pool.query(`INSERT INTO spots (id, name, latitude, longitude) VALUES ($1, $2, 10, 20)`, [spot, name]);
+  return spot;
+}
+
+/**
+ * One INSERT of ARCHIVE_CHECKINS check-ins at `spot`, as an import writes
+ * them; returns its ms. Up to 500 riders cycle, 7 minutes between rows, from
+ * `hoursBack` hours ago: a (rider, spot) pair's rows are hours apart, never
+ * in one duplicate window.
+ */
+async function bulkInsert(pool: pg.Pool, spot: string, hoursBack: number): Promise<number> {
+  const start = performance.now();
+  await pool.query(
+    `INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance, created_at)
+     SELECT r.ids[1 + g % cardinality(r.ids)], $1, 'kickflip', (CASE WHEN g % 2 = 0 THEN 'landed' ELSE 'bailed' END)::trick_status, 'regular',
+            now() - make_interval(hours => $3) - g * interval '7 minutes'
+       FROM (SELECT array_agg(id) AS ids FROM (SELECT id FROM users ORDER BY id LIMIT 500) u) r, generate_series(1, $2) g`,
+    [spot, ARCHIVE_CHECKINS, hoursBack],
+  );
+  return performance.now() - start;
 }
 
 /** The databases in an order that turns round by round, so each goes first as often as the others. */
@@ -130,18 +161,8 @@ try {
   log(`\narchive_spot() of a spot with ${fmt(ARCHIVE_CHECKINS)} check-ins, ${ARCHIVES} times per database, alternating`);
   for (let i = 0; i < ARCHIVES; i++) {
     for (const v of rotated(i)) {
-      const spot = randomUUID();
-      await v.pool!.query(`INSERT INTO spots (id, name, latitude, longitude) VALUES ($1, 'Busy plaza ${i}', 10, 20)`, [spot]);
-      // Up to 500 riders cycle, 7 minutes between rows: a (rider, spot) pair's rows are hours apart, no duplicate window.
-      const bulk = performance.now();
-      await v.pool!.query(
-        `INSERT INTO checkins (user_id, spot_id, trick, trick_status, stance, created_at)
-         SELECT r.ids[1 + g % cardinality(r.ids)], $1, 'kickflip', (CASE WHEN g % 2 = 0 THEN 'landed' ELSE 'bailed' END)::trick_status, 'regular',
-                now() - g * interval '7 minutes'
-           FROM (SELECT array_agg(id) AS ids FROM (SELECT id FROM users ORDER BY id LIMIT 500) u) r, generate_series(1, $2) g`,
-        [spot, ARCHIVE_CHECKINS],
-      );
-      v.bulkInsertMs.push(performance.now() - bulk);
+      const spot = await newSpot(v.pool!, `Busy plaza ${i}`);
+      v.bulkInsertMs.push(await bulkInsert(v.pool!, spot, i));
       const client = await v.pool!.connect();
       try {
         const start = performance.now();
@@ -158,7 +179,46 @@ try {
     }
   }
 
-  // 3. Single-row writes, alternating blocks: INSERTs, then UPDATEs of the rows just written.
+  // 3. Where a bulk statement's time goes, on the last migration's database:
+  // the same 5,000-row INSERT with the check-in triggers switched on step by
+  // step (keys, indexes, CHECKs and foreign keys stay on throughout), each
+  // step BULK_ROUNDS times in an order that turns, median.
+  const now = variants.at(-1)!;
+  const { rows: triggerRows } = await now.pool!.query<{ name: string }>(
+    "SELECT tgname AS name FROM pg_trigger WHERE tgrelid = 'public.checkins'::regclass AND NOT tgisinternal ORDER BY 1",
+  );
+  const checkinTriggers = triggerRows.map((r) => r.name);
+  const rowTriggers = ['checkins_spot_active_trg', 'checkins_updated_at_trg'];
+  const steps: [string, string[]][] = [
+    ['keys, indexes, CHECKs, foreign keys (every trigger off)', []],
+    ['+ the row triggers (active spot, updated_at)', rowTriggers],
+    ['+ the audit trail', [...rowTriggers, ...checkinTriggers.filter((n) => n.startsWith('checkins_audit_'))]],
+    [
+      '+ the leaderboards',
+      [...rowTriggers, ...checkinTriggers.filter((n) => n.startsWith('checkins_audit_') || n.startsWith('checkins_leaderboard_'))],
+    ],
+    ['+ rider_metrics and unlocks (every trigger on)', checkinTriggers],
+  ];
+  const stepMs = steps.map(() => [] as number[]);
+  log(`\none INSERT of ${fmt(ARCHIVE_CHECKINS)} check-ins, step by step on ${now.label}, ${BULK_ROUNDS} times each`);
+  try {
+    for (let r = 0; r < BULK_ROUNDS; r++) {
+      for (let k = 0; k < steps.length; k++) {
+        const step = (k + r) % steps.length;
+        const on = steps[step]![1];
+        for (const name of checkinTriggers) {
+          await now.pool!.query(`ALTER TABLE checkins ${on.includes(name) ? 'ENABLE' : 'DISABLE'} TRIGGER ${name}`);
+        }
+        stepMs[step]!.push(
+          await bulkInsert(now.pool!, await newSpot(now.pool!, `Import ${r}.${step}`), 24 * (r * steps.length + step + 4)),
+        );
+      }
+    }
+  } finally {
+    await now.pool!.query('ALTER TABLE checkins ENABLE TRIGGER USER');
+  }
+
+  // 4. Single-row writes, alternating blocks: INSERTs, then UPDATEs of the rows just written.
   log(
     `\nsingle-row writes: ${WRITERS} connections x ${WRITES_PER_WRITER} INSERTs, then as many UPDATEs, ${WRITE_ROUNDS} blocks per database`,
   );
@@ -231,6 +291,14 @@ try {
   ];
   console.log(`\n## The write path by migration (profile ${options.profile})\n\n${lines.join('\n')}`);
   console.log('\nTimes: lower is better (ratio < 1 is faster). Rates: higher is better (ratio > 1 is faster).');
+  const medians = stepMs.map(median);
+  console.log(
+    `\n## One INSERT of ${fmt(ARCHIVE_CHECKINS)} check-ins, step by step (${now.label}, median of ${BULK_ROUNDS})\n\n| step | ms | ms the step adds | us a row it adds |\n|---|---:|---:|---:|`,
+  );
+  for (const [k, [step]] of steps.entries()) {
+    const added = k === 0 ? medians[0]! : medians[k]! - medians[k - 1]!;
+    console.log(`| ${step} | ${medians[k]!.toFixed(0)} | ${added.toFixed(0)} | ${((added * 1000) / ARCHIVE_CHECKINS).toFixed(1)} |`);
+  }
 } catch (error) {
   process.stderr.write(`bench:audit failed: ${(error as Error).stack ?? error}\n`);
   exitCode = 1;
