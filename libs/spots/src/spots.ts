@@ -72,8 +72,11 @@ export const spots = pgTable(
     index('spots_created_by_idx').on(t.created_by),
     // Serves spotsNear(): a latitude range with the longitude filter checked in the index,
     // active spots only (see spotsNear for why a plain btree and not a GiST extension).
+    // id and name ride in the key (drizzle has no INCLUDE) so the list is an index-only
+    // scan: on large a 2 km box near downtown LA holds about 20 spots, 10x medium's, and
+    // fetching their rows read 21 heap pages where the index needs 5.
     index('spots_active_location_idx')
-      .on(t.latitude, t.longitude)
+      .on(t.latitude, t.longitude, t.id, t.name)
       .where(sql`archived_at IS NULL`),
     pgPolicy('spots_read_pol', { for: 'select', to: [anonymousRole, authenticatedRole, readonlyRole], using: sql`true` }),
     pgPolicy('spots_create_own_pol', { for: 'insert', to: authenticatedRole, withCheck: sql`${t.created_by} = ${currentRider}` }),
