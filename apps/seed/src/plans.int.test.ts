@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describe, expect, inject } from 'vitest';
+import { reportIdleError } from '@skatehubba/db';
 import { databaseTest, withDatabase } from '@skatehubba/testing';
 import { SeedGenerator } from './generate';
 import { drawSamples, explainHotQuery, HOT_QUERIES, type PlanNode, type Sample } from './hot-queries';
@@ -30,6 +31,9 @@ describe.runIf(engine === 'postgres')('hot query plans on the medium profile', (
       { current_database: string },
     ];
     pool = new pg.Pool({ connectionString: withDatabase(inject('postgresUrl'), name), max: 2 });
+    // The harness drops this file's database WITH (FORCE) when the file ends:
+    // an idle connection still open then is ended by the server (57P01).
+    pool.on('error', reportIdleError);
     runner = { query: async (text, params) => ({ rows: (await pool.query(text, params as unknown[])).rows }) };
     [sample] = (await drawSamples(runner, 1)) as [Sample];
   }, 300_000);
