@@ -129,23 +129,45 @@ export async function loadTables(
     const text = insertStatement(table, written);
     let batch: Row[] = [];
     let done = 0;
-    for (const row of generator.rows(table)) {
-      batch.push(row);
-      if (batch.length === BATCH_ROWS) {
-        // PGlite answers without a turn of the event loop, so a Ctrl-C would
-        // wait for the whole load: yield once per batch (about 1 s of work).
-        if (signal) await new Promise((resolve) => setImmediate(resolve));
-        signal?.throwIfAborted();
-        await insertBatch(db, table, text, written, batch);
-        done += batch.length;
-        batch = [];
-        bar.update(done);
-        if (table === 'checkins' && analyzeAfter(done / BATCH_ROWS)) await db.query(`ANALYZE ${analyzedWithCheckins.join(', ')}`);
+    // One batch in flight while the next is generated: a server answers
+    // asynchronously, so the client's share of a batch (the rows and their
+    // encoding into arrays) overlaps the server's, with still one statement
+    // at a time on the connection.
+    let inFlight: Promise<number> | undefined;
+    const settle = async () => {
+      if (!inFlight) return;
+      done += await inFlight;
+      inFlight = undefined;
+      bar.update(done);
+      if (table === 'checkins' && done % BATCH_ROWS === 0 && analyzeAfter(done / BATCH_ROWS))
+        await db.query(`ANALYZE ${analyzedWithCheckins.join(', ')}`);
+    };
+    const send = (rows: Row[]) => {
+      inFlight = insertBatch(db, table, text, written, rows).then(() => rows.length);
+      // Awaited at the next settle(); until then a refusal must not count as unhandled.
+      inFlight.catch(() => undefined);
+    };
+    try {
+      for (const row of generator.rows(table)) {
+        batch.push(row);
+        if (batch.length === BATCH_ROWS) {
+          // PGlite answers without a turn of the event loop, so a Ctrl-C would
+          // wait for the whole load: yield once per batch (about 1 s of work).
+          if (signal) await new Promise((resolve) => setImmediate(resolve));
+          signal?.throwIfAborted();
+          await settle();
+          send(batch);
+          batch = [];
+        }
       }
-    }
-    if (batch.length) {
-      await insertBatch(db, table, text, written, batch);
-      done += batch.length;
+      await settle();
+      if (batch.length) {
+        send(batch);
+        await settle();
+      }
+    } finally {
+      // An abort or a generator error leaves no statement running behind the caller's rollback.
+      await inFlight?.catch(() => undefined);
     }
     // The parents' statistics, before the children's triggers plan their lookups on them.
     if (table !== 'checkins') await db.query(`ANALYZE ${TABLE_SPECS[table].table}`);
