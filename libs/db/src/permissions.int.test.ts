@@ -255,6 +255,7 @@ const POLICY_MATRIX = `
 | user_achievements        | user_achievements_readonly_pol     | SELECT | skatehubba_readonly                                          |
 | users                    | users_edit_own_pol                 | UPDATE | authenticated                                                |
 | users                    | users_owner_erase_pol              | DELETE | skatehubba_owner                                             |
+| users                    | users_owner_lock_pol               | UPDATE | skatehubba_owner                                             |
 | users                    | users_owner_read_pol               | SELECT | skatehubba_owner                                             |
 | users                    | users_read_pol                     | SELECT | anonymous authenticated skatehubba_readonly                  |
 | users                    | users_sign_up_pol                  | INSERT | authenticated                                                |

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect } from 'vitest';
-import { unwrap } from '@skatehubba/schema-kit';
+import { pgErrorFields, unwrap } from '@skatehubba/schema-kit';
 import { databaseTest, expectRefused, hasSessions, type TestDatabase } from '@skatehubba/testing';
 import { buildSession, buildUser, createSession, createUser, hashSessionToken } from './factories';
 import { sessionByToken } from './flows/sessions';
@@ -98,6 +98,27 @@ describe('users', () => {
     await expectRefused(t.db.insert(users).values(refused), 'users_handle_ck');
     expect(await t.db.select().from(users).where(eq(users.id, existing.id))).toEqual([existing]);
     expect(await t.db.select().from(users).where(eq(users.email, refused.email))).toEqual([]);
+  });
+});
+
+describe('the owner on users (SECURITY DEFINER functions)', () => {
+  // neon-http has no transaction to SET LOCAL ROLE in.
+  it.skipIf(!hasSessions())('may lock a rider row (users_owner_lock_pol) and change none of it', async ({ t }) => {
+    const rider = await insertUser(t, buildUser());
+    const locked = await t.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL ROLE skatehubba_owner`);
+      return tx.execute(sql`SELECT id FROM users WHERE id = ${rider!.id} FOR NO KEY UPDATE`);
+    });
+    expect((locked as { rows: unknown[] }).rows).toEqual([{ id: rider!.id }]);
+    const refused = await t.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL ROLE skatehubba_owner`);
+        await tx.execute(sql`UPDATE users SET display_name = 'Changed' WHERE id = ${rider!.id}`);
+      })
+      .catch((error: unknown) => error);
+    // new row violates row-level security policy for table "users"
+    expect(pgErrorFields(refused)?.code).toBe('42501');
+    expect((await t.db.select().from(users).where(eq(users.id, rider!.id)))[0]).toEqual(rider);
   });
 });
 

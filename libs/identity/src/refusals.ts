@@ -32,6 +32,7 @@ export const IDENTITY_REFUSALS: RuleTable = {
     'users_edit_own_pol',
     'users_owner_read_pol',
     'users_owner_erase_pol',
+    'users_owner_lock_pol',
   ),
   // Erasure and export (erase_rider(), export_rider(), the tombstone trigger on users).
   users_erased_guard: rule('account_erased', 'conflict', 'this account was erased; an erased rider id cannot sign up again'),

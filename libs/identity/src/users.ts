@@ -73,6 +73,10 @@ export const users = pgTable(
     pgPolicy('users_owner_read_pol', { for: 'select', to: ownerRole, using: sql`true` }),
     // erase_rider() (SECURITY DEFINER) deletes the account; nothing else deletes a user.
     pgPolicy('users_owner_erase_pol', { for: 'delete', to: ownerRole, using: sql`true` }),
+    // The check-in count triggers (SECURITY DEFINER) lock a rider's row (FOR NO
+    // KEY UPDATE, which reads UPDATE policies) so that one rider's concurrent
+    // writes count a spot once; WITH CHECK false: no owner function changes a user.
+    pgPolicy('users_owner_lock_pol', { for: 'update', to: ownerRole, using: sql`true`, withCheck: sql`false` }),
   ],
 ).enableRLS();
 

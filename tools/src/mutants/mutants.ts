@@ -58,6 +58,7 @@ const ACCESS = 'libs/db/src/access.int.test.ts';
 const ATTACKS = 'libs/db/src/attacks.int.test.ts';
 const PERMISSIONS = 'libs/db/src/permissions.int.test.ts';
 const REFUSALS = 'libs/db/src/refusals.int.test.ts';
+const CONCURRENCY = 'libs/db/src/concurrency.int.test.ts';
 
 /** A CHECK dropped: the table's behaviour tests, then its zod-vs-database property test. */
 const checkDropped = (table: string, name: string, ...owners: string[]): Mutant => ({
@@ -503,6 +504,15 @@ $mutant$`,
   policyDropped('users', 'users_edit_own_pol'),
   policyWidened('users', 'users_edit_own_pol', 'USING'),
   policyDropped('users', 'users_owner_read_pol', IDENTITY),
+  // Without it the count triggers' lock finds no row (RLS filters, silently)
+  // and a rider's raced check-ins count a spot again.
+  {
+    name: 'users_owner_lock_pol dropped',
+    covers: ['users_owner_lock_pol'],
+    sql: [dropPolicy('users', 'users_owner_lock_pol')],
+    owners: [{ file: IDENTITY }, onServer(CONCURRENCY), { file: PERMISSIONS }],
+  },
+  policyWidened('users', 'users_owner_lock_pol', 'WITH CHECK', IDENTITY),
   ...RLS_TABLES.map((table) =>
     privilegeChange(`${table} row-level security disabled`, `ALTER TABLE "${table}" DISABLE ROW LEVEL SECURITY`),
   ),

@@ -1,0 +1,1 @@
+CREATE POLICY "users_owner_lock_pol" ON "users" AS PERMISSIVE FOR UPDATE TO "skatehubba_owner" USING (true) WITH CHECK (false);
