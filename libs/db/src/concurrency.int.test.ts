@@ -163,6 +163,94 @@ describe.skipIf(engine === 'pglite')(`races on ${engine}, ${CALLERS} connections
        GROUP BY target_id, action HAVING count(*) > 1`);
     expect(doubled).toEqual([]);
   });
+
+  // distinct_spots counts a (rider, spot) pair when its first live check-in
+  // arrives and uncounts it when its last one goes: a decision each statement
+  // makes from what it sees. One caller holds its write uncommitted until the
+  // other 15 wait on a lock, so every one of them decides while the first is
+  // in flight. Bailed check-ins take no leaderboard row, so nothing else
+  // orders the callers. neon-http has no transaction to hold open.
+  describe.skipIf(engine === 'neon-http')('distinct_spots under raced writes of one rider at one spot', () => {
+    const bucket = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 600_000);
+    const metrics = async (t: TestDatabase<typeof schema>, riderId: string) =>
+      Object.fromEntries(
+        (
+          await t.query<{ metric: string; value: number }>(
+            sql`SELECT metric::text, value FROM rider_metrics WHERE user_id = ${riderId} AND metric IN ('checkins', 'distinct_spots')`,
+          )
+        ).map((r) => [r.metric, r.value]),
+      );
+    /** Runs `first` in a transaction held open until the others (started after it) wait on a lock, then commits it. */
+    async function firstHeldThenRest(
+      t: TestDatabase<typeof schema>,
+      first: (tx: Parameters<Parameters<typeof t.db.transaction>[0]>[0]) => Promise<unknown>,
+      rest: (i: number) => Promise<unknown>,
+    ) {
+      let others!: Promise<PromiseSettledResult<unknown>[]>;
+      await t.db.transaction(async (tx) => {
+        await first(tx);
+        others = race(CALLERS - 1, rest);
+        const deadline = Date.now() + 15_000;
+        for (;;) {
+          const [{ waiting }] = (await t.query<{ waiting: number }>(
+            sql`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )) as [{ waiting: number }];
+          if (waiting >= CALLERS - 1) break;
+          if (Date.now() > deadline) throw new Error(`only ${waiting} of ${CALLERS - 1} callers waited on a lock`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      });
+      return others;
+    }
+
+    it('16 first check-ins at a new spot, raced: the spot counts once', async ({ t }) => {
+      const rider = await createUser(t.db);
+      const [home, spot] = [await createSpot(t.db), await createSpot(t.db)];
+      await t.db.insert(schema.checkins).values(buildCheckin(rider.id, home.id, { trick_status: 'bailed', created_at: bucket(0) }));
+      const checkIn = (db: Pick<typeof t.db, 'insert'>, i: number) =>
+        db.insert(schema.checkins).values(buildCheckin(rider.id, spot.id, { trick_status: 'bailed', created_at: bucket(1 + i) }));
+      const results = await firstHeldThenRest(
+        t,
+        (tx) => checkIn(tx, 0),
+        (i) => checkIn(t.db, 1 + i),
+      );
+      expect(refusals(results)).toEqual([]);
+      expect(await metrics(t, rider.id)).toEqual({ checkins: 1 + CALLERS, distinct_spots: 2 });
+    });
+
+    it.for(['archived', 'deleted'] as const)(
+      'the last 16 live check-ins at a spot %s at once, raced: the spot leaves the count once',
+      async (way, { t }) => {
+        const rider = await createUser(t.db);
+        const [home, spot] = [await createSpot(t.db), await createSpot(t.db)];
+        await t.db.insert(schema.checkins).values(buildCheckin(rider.id, home.id, { trick_status: 'bailed', created_at: bucket(0) }));
+        const rows = await t.db
+          .insert(schema.checkins)
+          .values(
+            Array.from({ length: CALLERS }, (_, i) =>
+              buildCheckin(rider.id, spot.id, { trick_status: 'bailed', created_at: bucket(1 + i) }),
+            ),
+          )
+          .returning({ id: schema.checkins.id });
+        expect(await metrics(t, rider.id)).toEqual({ checkins: 1 + CALLERS, distinct_spots: 2 });
+        // Archival is an UPDATE (checkins_count_updated), deletion a DELETE (checkins_count_deleted); each caller one row.
+        const remove = (db: Pick<typeof t.db, 'update' | 'delete'>, i: number) =>
+          way === 'archived'
+            ? db
+                .update(schema.checkins)
+                .set({ archived_at: sql`now()` })
+                .where(eq(schema.checkins.id, rows[i]!.id))
+            : db.delete(schema.checkins).where(eq(schema.checkins.id, rows[i]!.id));
+        const results = await firstHeldThenRest(
+          t,
+          (tx) => remove(tx, 0),
+          (i) => remove(t.db, 1 + i),
+        );
+        expect(refusals(results)).toEqual([]);
+        expect(await metrics(t, rider.id)).toEqual({ checkins: 1, distinct_spots: 1 });
+      },
+    );
+  });
 });
 
 describe.skipIf(engine === 'pglite' || engine === 'neon-http')(`transient failures on ${engine}`, () => {

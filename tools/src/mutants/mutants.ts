@@ -1019,6 +1019,15 @@ MUTANTS.push(
     ],
     owners: own(PROGRESS_FLOWS),
   },
+  // 0018: each count trigger locks its riders before it looks for their other
+  // check-ins; without the lock, raced writes of one rider count a spot again
+  // (or never uncount it).
+  ...(['checkins_count_inserted', 'checkins_count_updated', 'checkins_count_deleted'] as const).map((fn): Mutant => ({
+    name: `${fn}() without the rider lock`,
+    covers: [],
+    sql: [rewriteFunction(fn, 'ORDER BY u.id FOR NO KEY UPDATE;', 'ORDER BY u.id;')],
+    owners: [onServer(CONCURRENCY)],
+  })),
   {
     name: 'checkins_count_inserted() unlocks one check-in after the goal (one row)',
     covers: [],
